@@ -6,9 +6,24 @@ import argparse
 import sys
 
 
+def _add_validate(sub: argparse._SubParsersAction) -> None:
+    """`libya-events validate [PATH]` (owned by the validator)."""
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    """`libya-events diff OLD NEW` (owned by the release tooling)."""
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    """`libya-events export --format F DEST` (owned by the release tooling)."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="libya-events", description=__doc__)
-    parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_validate(sub)
+    _add_diff(sub)
+    _add_export(sub)
     return parser
 
 
