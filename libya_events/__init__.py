@@ -8,4 +8,44 @@ from libya_events._paths import DESCRIPTOR, packaged_root
 
 __version__: str = json.loads((packaged_root() / DESCRIPTOR).read_text(encoding="utf-8"))["version"]
 
-__all__ = ["__version__"]
+# The loader imports pandas only when a table is first read.
+from libya_events.load import (  # noqa: E402
+    Dataset,
+    actors,
+    affiliations,
+    affiliations_on,
+    event_actors,
+    event_links,
+    event_sources,
+    events,
+    events_between,
+    events_with,
+    list_tables,
+    load,
+    sources,
+    statements,
+    statements_about,
+    statements_by,
+    timeline,
+)
+
+__all__ = [
+    "__version__",
+    "Dataset",
+    "load",
+    "list_tables",
+    "sources",
+    "actors",
+    "affiliations",
+    "events",
+    "event_actors",
+    "event_links",
+    "event_sources",
+    "statements",
+    "events_between",
+    "events_with",
+    "statements_by",
+    "statements_about",
+    "affiliations_on",
+    "timeline",
+]

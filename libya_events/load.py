@@ -1,0 +1,567 @@
+"""Load a data package as typed pandas tables: `load()`, `Dataset`, shortcuts for the packaged data.
+
+Column dtypes follow each field of the Table Schema, never a hand-kept list:
+
+=============================  ====================================================
+Table Schema field             pandas dtype
+=============================  ====================================================
+``string`` with an ``enum``    ``CategoricalDtype(categories=enum)`` (declared order)
+other ``string`` (and the      ``StringDtype()`` (``"string"``)
+types pandas has no dtype for)
+``date``                       ``datetime64[s]``
+``datetime``                   ``datetime64[s, UTC]``
+``number``                     ``Float64``
+``integer``, ``year``          ``Int64``
+``boolean``                    ``boolean``
+=============================  ====================================================
+
+A cell equal to one of the schema's ``missingValues`` (default: the empty string) is missing
+(``pd.NA``, ``NaT`` or a missing category); every other text, "NA" included, is kept as written.
+
+Importing this module is cheap: pandas is imported when a table is first read.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import difflib
+import functools
+import io
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from libya_events._paths import DESCRIPTOR, packaged_root
+from libya_events.errors import NotADataPackageError, TableReadError, UnknownIdError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DEFAULT_TRUE = ("true", "True", "TRUE", "1")
+_DEFAULT_FALSE = ("false", "False", "FALSE", "0")
+
+
+def suggest(value: object, candidates: Sequence[str]) -> list[str]:
+    """Up to three candidates close to ``value``: near spellings first, then those containing it."""
+    if not isinstance(value, str) or not value:
+        return []
+    found = difflib.get_close_matches(value, candidates, n=3, cutoff=0.6)
+    if len(value) >= 3:
+        found += [c for c in candidates if value.lower() in c.lower() and c not in found]
+    return found[:3]
+
+
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise NotADataPackageError(f"not a data package: {what} {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotADataPackageError(
+            f"not a data package: cannot read {what} {path}: {exc}"
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotADataPackageError(
+            f"not a data package: {what} {path} is not valid JSON: "
+            f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise NotADataPackageError(
+            f"not a data package: {what} {path} holds a JSON {type(data).__name__}, not an object"
+        )
+    return data
+
+
+def _descriptor_path(path: str | os.PathLike[str]) -> Path:
+    given = Path(path)
+    if given.is_dir():
+        if not (given / DESCRIPTOR).is_file():
+            raise NotADataPackageError(f"not a data package: {given} has no {DESCRIPTOR}")
+        return given / DESCRIPTOR
+    if not given.exists():
+        raise NotADataPackageError(f"not a data package: {given} does not exist")
+    return given
+
+
+def _local_file(root: Path, ref: object, what: str) -> Path:
+    """A path inside the package that a descriptor gives for ``what``; nothing remote."""
+    if not isinstance(ref, str) or not ref:
+        raise NotADataPackageError(
+            f"not a data package: {what} must be a relative file path, not {ref!r}"
+        )
+    if "://" in ref:
+        raise NotADataPackageError(
+            f"not a data package: {what} is remote ({ref}); only local files are read"
+        )
+    return root / ref
+
+
+class _TableSpec:
+    """One tabular resource: where its CSV is, its Table Schema and how the CSV is written."""
+
+    def __init__(self, root: Path, resource: dict[str, Any], index: int):
+        name = resource.get("name")
+        if not isinstance(name, str) or not name:
+            raise NotADataPackageError(f"not a data package: resource {index} has no name")
+        self.name = name
+        self.path = _local_file(root, resource.get("path"), f"the path of resource {name!r}")
+        schema = resource["schema"]
+        if isinstance(schema, dict):
+            self.schema = schema
+            self.schema_file = None
+        else:
+            self.schema_file = _local_file(root, schema, f"the schema of resource {name!r}")
+            self.schema = _read_json(self.schema_file, "Table Schema")
+        fields = self.schema.get("fields")
+        if not isinstance(fields, list) or not all(
+            isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+        ):
+            raise NotADataPackageError(
+                f"not a data package: the Table Schema of {name!r} has no list of named fields"
+            )
+        self.fields: list[dict[str, Any]] = fields
+        fmt = resource.get("format", self.path.suffix.lstrip("."))
+        if fmt != "csv":
+            raise NotADataPackageError(
+                f"not a data package: resource {name!r} has format {fmt!r}; only csv is read"
+            )
+        dialect = resource.get("dialect") or {}
+        self.delimiter: str = dialect.get("delimiter", ",")
+        self.quotechar: str = dialect.get("quoteChar", '"')
+        self.doublequote: bool = dialect.get("doubleQuote", True)
+        self.escapechar: str | None = dialect.get("escapeChar")
+        self.skipinitialspace: bool = dialect.get("skipInitialSpace", False)
+        self.header: bool = dialect.get("header", True)
+        encoding = str(resource.get("encoding", "utf-8")).lower()
+        self.encoding = "utf-8-sig" if encoding in ("utf-8", "utf8") else encoding
+        self.missing = frozenset(self.schema.get("missingValues", [""]))
+
+
+def pandas_dtype(field: dict[str, Any]) -> Any:
+    """The pandas dtype a Table Schema field is loaded as (see the module docstring)."""
+    import pandas as pd
+
+    kind = field.get("type", "string")
+    enum = field.get("constraints", {}).get("enum")
+    if kind == "string" and enum is not None:
+        return pd.CategoricalDtype(categories=list(enum), ordered=False)
+    return {
+        "date": "datetime64[s]",
+        "datetime": pd.DatetimeTZDtype(unit="s", tz="UTC"),
+        "number": pd.Float64Dtype(),
+        "integer": pd.Int64Dtype(),
+        "year": pd.Int64Dtype(),
+        "boolean": pd.BooleanDtype(),
+    }.get(kind, pd.StringDtype())
+
+
+def _date_parser(field: dict[str, Any]) -> tuple[Callable[[str], Any], str]:
+    fmt = field.get("format", "default")
+    if fmt in ("default", "any") or "%" not in str(fmt):
+
+        def parse(text: str) -> dt.date:
+            if not _ISO_DATE.match(text):
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+
+        return parse, "a date (YYYY-MM-DD)"
+    return (lambda text: dt.datetime.strptime(text, fmt).date()), f"a date ({fmt})"
+
+
+def _number_parser(field: dict[str, Any]) -> Callable[[str], float]:
+    group = field.get("groupChar")
+    decimal = field.get("decimalChar", ".")
+
+    def parse(text: str) -> float:
+        if group:
+            text = text.replace(group, "")
+        if decimal != ".":
+            text = text.replace(decimal, ".")
+        if "_" in text:
+            raise ValueError(text)
+        return float(text)
+
+    return parse
+
+
+def _boolean_parser(field: dict[str, Any]) -> tuple[Callable[[str], bool], str]:
+    truth = {v: True for v in field.get("trueValues", _DEFAULT_TRUE)}
+    truth.update({v: False for v in field.get("falseValues", _DEFAULT_FALSE)})
+    return truth.__getitem__, "one of " + ", ".join(truth)
+
+
+def _int_parser(text: str) -> int:
+    if "_" in text:
+        raise ValueError(text)
+    return int(text)
+
+
+def _column(spec: _TableSpec, field: dict[str, Any], cells: list[str], lines: list[int]) -> Any:
+    """A typed pandas array from one column's raw cells; a bad cell raises TableReadError."""
+    import pandas as pd
+
+    dtype = pandas_dtype(field)
+    values: list[Any] = [None if cell in spec.missing else cell for cell in cells]
+    kind = field.get("type", "string")
+    parse: Callable[[str], Any] | None = None
+    expected = ""
+    if isinstance(dtype, pd.CategoricalDtype):
+        allowed = set(dtype.categories)
+
+        def parse(text: str) -> str:
+            if text not in allowed:
+                raise ValueError(text)
+            return text
+
+        expected = "one of the declared values (" + ", ".join(dtype.categories) + ")"
+    elif kind == "date":
+        parse, expected = _date_parser(field)
+    elif kind == "datetime":
+        parse, expected = pd.Timestamp, "a datetime (ISO 8601)"
+    elif kind == "number":
+        parse, expected = _number_parser(field), "a number"
+    elif kind in ("integer", "year"):
+        parse, expected = _int_parser, "an integer"
+    elif kind == "boolean":
+        parse, expected = _boolean_parser(field)
+    if parse is not None:
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            try:
+                values[i] = parse(value)
+            except (ValueError, KeyError, OverflowError):
+                raise TableReadError(
+                    f"{spec.path}, line {lines[i]}, field {field['name']!r}: "
+                    f"{value!r} is not {expected}",
+                    str(spec.path),
+                    lines[i],
+                    field["name"],
+                ) from None
+    if kind == "datetime":
+        return pd.to_datetime(pd.Series(values, dtype=object), utc=True).astype(dtype).array
+    return pd.array(values, dtype=dtype)
+
+
+def _rows(spec: _TableSpec) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, data rows and each row's first line number, read as text."""
+    file = str(spec.path)
+    try:
+        raw = spec.path.read_bytes()
+    except FileNotFoundError:
+        raise TableReadError(
+            f"{file}: no such file (the data of table {spec.name!r})", file
+        ) from None
+    except OSError as exc:
+        raise TableReadError(f"{file}: cannot read: {exc.strerror}", file) from None
+    try:
+        text = raw.decode(spec.encoding)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise TableReadError(
+            f"{file}, line {line}: not valid {spec.encoding} text ({exc.reason})", file, line
+        ) from None
+    except LookupError:
+        raise TableReadError(f"{file}: unknown encoding {spec.encoding!r}", file) from None
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=spec.delimiter,
+        quotechar=spec.quotechar,
+        doublequote=spec.doublequote,
+        escapechar=spec.escapechar,
+        skipinitialspace=spec.skipinitialspace,
+        strict=True,
+    )
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        while True:
+            first_line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if row:
+                rows.append(row)
+                lines.append(first_line)
+    except csv.Error as exc:
+        raise TableReadError(
+            f"{file}, line {reader.line_num}: malformed CSV: {exc}", file, reader.line_num
+        ) from None
+    names = [f["name"] for f in spec.fields]
+    if not spec.header:
+        return names, rows, lines
+    if not rows:
+        raise TableReadError(f"{file}: empty file, expected the header row", file, 1)
+    header, header_line = rows.pop(0), lines.pop(0)
+    if header != names:
+        missing = [n for n in names if n not in header]
+        extra = [h for h in header if h not in names]
+        detail = "; ".join(
+            part
+            for part in (
+                "missing " + ", ".join(missing) if missing else "",
+                "unexpected " + ", ".join(extra) if extra else "",
+                "columns out of order" if not missing and not extra else "",
+            )
+            if part
+        )
+        schema = spec.schema_file or f"the Table Schema of {spec.name!r}"
+        raise TableReadError(
+            f"{file}, line {header_line}: the header does not match {schema}: {detail}; "
+            f"expected {','.join(names)}",
+            file,
+            header_line,
+        )
+    return header, rows, lines
+
+
+def read_table(spec: _TableSpec) -> pd.DataFrame:
+    """Read one table's CSV as text and type each column from its Table Schema field."""
+    import pandas as pd
+
+    names, rows, lines = _rows(spec)
+    width = len(names)
+    for row, line in zip(rows, lines, strict=True):
+        if len(row) != width:
+            raise TableReadError(
+                f"{spec.path}, line {line}: {len(row)} cells, but the header has {width}",
+                str(spec.path),
+                line,
+            )
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    data = {
+        field["name"]: _column(spec, field, list(cells), lines)
+        for field, cells in zip(spec.fields, columns, strict=True)
+    }
+    return pd.DataFrame(data, columns=names)
+
+
+class Dataset:
+    """A loaded data package: each table a typed DataFrame, plus the package's metadata.
+
+    ``ds.events`` and ``ds["events"]`` give the events table; every access returns a fresh
+    copy, so changing it never changes the Dataset. Rows keep the CSV's order, under a
+    RangeIndex. The query methods (``events_between`` ...) also return new frames.
+    """
+
+    def __init__(self, path: Path, descriptor: dict[str, Any], specs: list[_TableSpec]):
+        self.path = path
+        self._descriptor = descriptor
+        self._schemas = {spec.name: spec.schema for spec in specs}
+        self._frames: dict[str, pd.DataFrame] = {spec.name: read_table(spec) for spec in specs}
+
+    @property
+    def version(self) -> str | None:
+        """The ``version`` of the data package descriptor."""
+        version = self._descriptor.get("version")
+        return None if version is None else str(version)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The table names, in descriptor order."""
+        return tuple(self._frames)
+
+    @property
+    def descriptor(self) -> dict[str, Any]:
+        """A copy of the parsed ``datapackage.json``."""
+        return copy.deepcopy(self._descriptor)
+
+    def schema(self, table: str) -> dict[str, Any]:
+        """A copy of the Table Schema of ``table``."""
+        self._frame(table)
+        return copy.deepcopy(self._schemas[table])
+
+    def _frame(self, table: str) -> pd.DataFrame:
+        """The cached frame itself (callers must not mutate it)."""
+        try:
+            return self._frames[table]
+        except (KeyError, TypeError):
+            raise UnknownIdError(
+                "table", table, f"the data package {self.path}", suggest(table, self.tables)
+            ) from None
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        return self._frame(table).copy(deep=True)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name not in self.__dict__.get("_frames", {}):
+            hint = suggest(name, tuple(self.__dict__.get("_frames", {})))
+            more = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise AttributeError(
+                f"{type(self).__name__!r} has no table or attribute {name!r}{more}"
+            )
+        return self._frames[name].copy(deep=True)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._frames))
+
+    def __contains__(self, table: object) -> bool:
+        return table in self._frames
+
+    def __repr__(self) -> str:
+        name = self._descriptor.get("name", "data package")
+        tables = ", ".join(f"{t} ({len(f)} rows)" for t, f in self._frames.items())
+        return f"<Dataset {name} {self.version} from {self.path}: {tables}>"
+
+    # --- queries (see libya_events.queries) -------------------------------------------------
+
+    def events_between(self, start: Any, end: Any) -> pd.DataFrame:
+        """Events whose date range overlaps ``start``..``end`` (both days included).
+
+        An event without an end date is open-ended; undated events never match.
+        Sorted by start_date, then event_id.
+        """
+        from libya_events import queries
+
+        return queries.events_between(self._frame("events"), start, end)
+
+    def events_with(self, actor_id: str, role: str | None = None) -> pd.DataFrame:
+        """Events ``actor_id`` took part in (optionally only in ``role``), with the role columns."""
+        from libya_events import queries
+
+        return queries.events_with(
+            self._frame("events"),
+            self._frame("event_actors"),
+            self._frame("actors"),
+            actor_id,
+            role,
+        )
+
+    def statements_by(self, speaker_id: str) -> pd.DataFrame:
+        """Statements made by ``speaker_id``, by date."""
+        from libya_events import queries
+
+        return queries.statements_by(self._frame("statements"), self._frame("actors"), speaker_id)
+
+    def statements_about(self, event_id: str) -> pd.DataFrame:
+        """Statements made at or about ``event_id`` (its event_id or about_event_id), by date."""
+        from libya_events import queries
+
+        return queries.statements_about(self._frame("statements"), self._frame("events"), event_id)
+
+    def affiliations_on(self, actor_id: str, date: Any) -> pd.DataFrame:
+        """``actor_id``'s affiliations in force on ``date``; an empty start or end is open."""
+        from libya_events import queries
+
+        return queries.affiliations_on(
+            self._frame("affiliations"), self._frame("actors"), actor_id, date
+        )
+
+    def timeline(self, start: Any = None, end: Any = None) -> pd.DataFrame:
+        """Events (overlapping ``start``..``end`` if given) joined with their participants."""
+        from libya_events import queries
+
+        return queries.timeline(
+            self._frame("events"),
+            self._frame("event_actors"),
+            self._frame("actors"),
+            start,
+            end,
+        )
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Load a data package: the one shipped with this package, or ``path``.
+
+    ``path`` is a directory holding ``datapackage.json`` or the descriptor file itself.
+    Every table is read and typed now, so a broken package fails here, naming the file.
+    """
+    descriptor_path = _descriptor_path(packaged_root() if path is None else path)
+    descriptor = _read_json(descriptor_path, "descriptor")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        raise NotADataPackageError(
+            f"not a data package: {descriptor_path} has no list of resources"
+        )
+    root = descriptor_path.parent
+    specs = [_TableSpec(root, r, i) for i, r in enumerate(resources) if "schema" in r]
+    return Dataset(root, descriptor, specs)
+
+
+@functools.cache
+def _packaged() -> Dataset:
+    return load()
+
+
+def list_tables() -> list[str]:
+    """The names of the packaged tables, in descriptor order."""
+    return list(_packaged().tables)
+
+
+def sources() -> pd.DataFrame:
+    """The packaged ``sources`` table: every cited source."""
+    return _packaged()["sources"]
+
+
+def actors() -> pd.DataFrame:
+    """The packaged ``actors`` table: people, states, governments, forces, organisations."""
+    return _packaged()["actors"]
+
+
+def affiliations() -> pd.DataFrame:
+    """The packaged ``affiliations`` table: offices, leadership, membership, support."""
+    return _packaged()["affiliations"]
+
+
+def events() -> pd.DataFrame:
+    """The packaged ``events`` table."""
+    return _packaged()["events"]
+
+
+def event_actors() -> pd.DataFrame:
+    """The packaged ``event_actors`` table: who took part in each event, in what role."""
+    return _packaged()["event_actors"]
+
+
+def event_links() -> pd.DataFrame:
+    """The packaged ``event_links`` table: typed links between events."""
+    return _packaged()["event_links"]
+
+
+def event_sources() -> pd.DataFrame:
+    """The packaged ``event_sources`` table: further sources for each event."""
+    return _packaged()["event_sources"]
+
+
+def statements() -> pd.DataFrame:
+    """The packaged ``statements`` table: quotes, paraphrases and claims."""
+    return _packaged()["statements"]
+
+
+def events_between(start: Any, end: Any) -> pd.DataFrame:
+    """Packaged events overlapping ``start``..``end``; see `Dataset.events_between`."""
+    return _packaged().events_between(start, end)
+
+
+def events_with(actor_id: str, role: str | None = None) -> pd.DataFrame:
+    """Packaged events ``actor_id`` took part in; see `Dataset.events_with`."""
+    return _packaged().events_with(actor_id, role)
+
+
+def statements_by(speaker_id: str) -> pd.DataFrame:
+    """Packaged statements by ``speaker_id``; see `Dataset.statements_by`."""
+    return _packaged().statements_by(speaker_id)
+
+
+def statements_about(event_id: str) -> pd.DataFrame:
+    """Packaged statements at or about ``event_id``; see `Dataset.statements_about`."""
+    return _packaged().statements_about(event_id)
+
+
+def affiliations_on(actor_id: str, date: Any) -> pd.DataFrame:
+    """Packaged affiliations of ``actor_id`` in force on ``date``; see `Dataset.affiliations_on`."""
+    return _packaged().affiliations_on(actor_id, date)
+
+
+def timeline(start: Any = None, end: Any = None) -> pd.DataFrame:
+    """Packaged events joined with their participants; see `Dataset.timeline`."""
+    return _packaged().timeline(start, end)
