@@ -47,6 +47,7 @@ def test_the_tables_are_the_expected_ones() -> None:
         "event_links",
         "event_sources",
         "statements",
+        "retired_ids",
     ]
 
 

@@ -1,0 +1,110 @@
+"""Stable ids: an id once released is never reused and never silently disappears.
+
+A row that leaves a table is recorded in `data/retired_ids.csv` (table, id, the version that
+retired it, the reason, and the surviving id for a merge or rename). A row of a link table whose
+event or actor was retired is covered by that record. For a table with a composite primary key
+the id is its key values joined by ``/`` in `primaryKey` order (slugs never contain ``/``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from libya_events.snapshot import Key, Snapshot
+
+RETIRED_TABLE = "retired_ids"
+KEY_SEPARATOR = "/"
+
+
+def id_text(key: Key) -> str:
+    return KEY_SEPARATOR.join(key)
+
+
+def retired(snapshot: Snapshot) -> dict[tuple[str, str], dict[str, str]]:
+    """The retired_ids rows of `snapshot` by (table, id); empty when it has no such table."""
+    table = snapshot.tables.get(RETIRED_TABLE)
+    if table is None:
+        return {}
+    return {(row.get("table", ""), row.get("id", "")): row for row in table.rows}
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A row of OLD whose primary key is missing from NEW, and the record that covers it."""
+
+    table: str
+    key: Key
+    row: dict[str, str]
+    recorded_as: tuple[str, str] | None
+
+    @property
+    def id(self) -> str:
+        return id_text(self.key)
+
+
+def _cover(table: str, key: Key, row: dict[str, str], fks: list[dict], gone: dict) -> tuple | None:
+    if (table, id_text(key)) in gone:
+        return (table, id_text(key))
+    for fk in fks:
+        fields = fk.get("fields", [])
+        fields = [fields] if isinstance(fields, str) else fields
+        target = fk.get("reference", {}).get("resource") or table
+        value = id_text(tuple(row.get(f, "") for f in fields))
+        if value and (target, value) in gone:
+            return (target, value)
+    return None
+
+
+def removals(old: Snapshot, new: Snapshot) -> list[Removal]:
+    """Every row of OLD missing from NEW, in table then key order, with its covering record.
+
+    Only tables present in both with the same primary key are compared (a changed key or a
+    dropped table is a schema change, which the diff reports). `recorded_as` is the
+    (table, id) of the retired_ids row in NEW that covers the removal, or None.
+    """
+    gone = retired(new)
+    out: list[Removal] = []
+    for name, before in old.tables.items():
+        after = new.tables.get(name)
+        if after is None or not before.primary_key or before.primary_key != after.primary_key:
+            continue
+        present = set(after.by_key())
+        fks = list(before.schema.get("foreignKeys", []))
+        for key, row in sorted(before.by_key().items()):
+            if key in present:
+                continue
+            covered = None if name == RETIRED_TABLE else _cover(name, key, row, fks, gone)
+            out.append(Removal(name, key, row, covered))
+    return out
+
+
+def reused(snapshot: Snapshot) -> list[tuple[str, str, int | None]]:
+    """(table, id, line in that table's CSV) of every retired id that is back in its table."""
+    out = []
+    for table_name, rid in sorted(retired(snapshot)):
+        table = snapshot.tables.get(table_name)
+        if table is None or not table.primary_key:
+            continue
+        for row, line in zip(table.rows, table.lines, strict=True):
+            if id_text(table.key(row)) == rid:
+                out.append((table_name, rid, line))
+                break
+    return out
+
+
+def resolve(snapshot: Snapshot, table: str, rid: str) -> str | None:
+    """The id that stands for `rid` in `snapshot`: itself if present, else its redirect chain.
+
+    None when the id was withdrawn without a successor, or was never known.
+    """
+    records = retired(snapshot)
+    target = snapshot.tables.get(table)
+    present = {id_text(target.key(r)) for r in target.rows} if target is not None else set()
+    seen: set[str] = set()
+    while rid not in present:
+        record = records.get((table, rid))
+        if record is None or not record.get("replaced_by") or rid in seen:
+            return None
+        seen.add(rid)
+        rid = record["replaced_by"]
+    return rid
