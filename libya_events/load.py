@@ -43,17 +43,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WORDS = re.compile(r"[-_\s]+")
 _DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 _DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 
 
 def suggest(value: object, candidates: Sequence[str]) -> list[str]:
-    """Up to three candidates close to ``value``: near spellings first, then those containing it."""
+    """Up to three candidates close to ``value``: near spellings first, then those containing
+    it or all of its words."""
     if not isinstance(value, str) or not value:
         return []
     found = difflib.get_close_matches(value, candidates, n=3, cutoff=0.6)
-    if len(value) >= 3:
-        found += [c for c in candidates if value.lower() in c.lower() and c not in found]
+    words = set(_WORDS.split(value.lower())) - {""}
+    for c in candidates:
+        containing = len(value) >= 3 and value.lower() in c.lower()
+        if c not in found and (containing or (words and words <= set(_WORDS.split(c.lower())))):
+            found.append(c)
     return found[:3]
 
 
@@ -535,6 +540,11 @@ def event_sources() -> pd.DataFrame:
 def statements() -> pd.DataFrame:
     """The packaged ``statements`` table: quotes, paraphrases and claims."""
     return _packaged()["statements"]
+
+
+def retired_ids() -> pd.DataFrame:
+    """The packaged ``retired_ids`` table: ids that were retired, and what replaced them."""
+    return _packaged()["retired_ids"]
 
 
 def events_between(start: Any, end: Any) -> pd.DataFrame:

@@ -35,7 +35,7 @@ def to_day(value: Any, name: str) -> pd.Timestamp:
     elif isinstance(value, dt.date):
         day = value
     if day is None:
-        raise DateWindowError(f"invalid date for {name}: {value!r} is not a date; {_DATE_FORMS}")
+        raise DateWindowError(f"invalid {name}: {value!r} is not a date; {_DATE_FORMS}")
     return pd.Timestamp(day)
 
 
