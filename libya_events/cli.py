@@ -11,11 +11,75 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
-    """`libya-events diff OLD NEW` (owned by the release tooling)."""
+    """`libya-events diff OLD [NEW]` (owned by the release tooling)."""
+    from libya_events.diff import FORMATS
+
+    p = sub.add_parser(
+        "diff",
+        help="what changed between two releases, and the version bump it needs",
+        description="Compare two data package directories (or git:REV, a revision of the "
+        "repository holding the other one) table by table, by primary key.",
+    )
+    p.add_argument("old", metavar="OLD", help="the older package: a directory or git:REV")
+    p.add_argument(
+        "new", metavar="NEW", nargs="?", default=".", help="the newer package (default: .)"
+    )
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    p.add_argument(
+        "--check-bump",
+        action="store_true",
+        help="exit 1 when NEW's version is a smaller step from OLD's than the changes require",
+    )
+    p.set_defaults(func=_run_diff)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    from libya_events.diff import diff
+    from libya_events.errors import LibyaEventsError
+
+    try:
+        result = diff(args.old, args.new)
+    except LibyaEventsError as exc:
+        print(f"libya-events diff: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(result.render(args.format))
+    if not args.check_bump:
+        return 0
+    ok, verdict = result.check_bump()
+    print(verdict, file=sys.stderr)
+    return 0 if ok else 1
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
     """`libya-events export --format F DEST` (owned by the release tooling)."""
+    from libya_events.export import FORMATS
+
+    p = sub.add_parser(
+        "export",
+        help="write the package as SQLite, Parquet, Excel, JSON or a release zip",
+        description="Write the whole data package, with its keys and types, for people who "
+        "don't use Python. DEST is a file (a directory for parquet).",
+    )
+    p.add_argument("--format", choices=FORMATS, required=True, help="what to write")
+    p.add_argument("dest", metavar="DEST", help="where to write it")
+    p.add_argument(
+        "--package", metavar="PATH", default=None, help="the package (default: the shipped one)"
+    )
+    p.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    p.set_defaults(func=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from libya_events.errors import LibyaEventsError
+    from libya_events.export import export
+
+    try:
+        written = export(args.package, args.format, args.dest, overwrite=args.force)
+    except LibyaEventsError as exc:
+        print(f"libya-events export: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {written} ({args.format})")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

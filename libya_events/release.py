@@ -96,35 +96,40 @@ def _licence(descriptor: dict[str, Any]) -> str:
     return ", ".join(lic["name"] for lic in descriptor.get("licenses", []))
 
 
+def citation_text(descriptor: dict[str, Any]) -> str:
+    """One line for a reference list, e.g. "A (2026). Title (Version 0.1.0) [Data set]. ..."."""
+    authors = "; ".join(_authors(descriptor))
+    return (
+        f"{authors} ({_released(descriptor)[:4]}). {descriptor['title']} "
+        f"(Version {descriptor['version']}) [Data set]. Licence: {_licence(descriptor)}."
+    )
+
+
+def citation_bibtex(descriptor: dict[str, Any]) -> str:
+    version = descriptor["version"]
+    key = f"{descriptor['name'].replace('-', '_')}_{version.replace('.', '_')}"
+    authors = " and ".join("{" + a + "}" for a in _authors(descriptor))
+    return (
+        f"@misc{{{key},\n"
+        f"  author = {{{authors}}},\n"
+        f"  title = {{{descriptor['title']}}},\n"
+        f"  year = {{{_released(descriptor)[:4]}}},\n"
+        f"  version = {{{version}}},\n"
+        f"  note = {{Data set. Licence: {_licence(descriptor)}}}\n"
+        "}\n"
+    )
+
+
 def citation(path: str | Path | None = None, style: str = "text") -> str:
     """How to cite this release of the dataset (or of the package in directory `path`).
 
     `style` is ``"text"`` (one line, for a reference list), ``"bibtex"`` or ``"cff"`` (the
     text of `CITATION.cff`).
     """
-    descriptor = _descriptor(path)
-    if style == "cff":
-        return citation_cff(descriptor)
-    authors = _authors(descriptor)
-    year = _released(descriptor)[:4]
-    title, version = descriptor["title"], descriptor["version"]
-    if style == "text":
-        return (
-            f"{'; '.join(authors)} ({year}). {title} (Version {version}) [Data set]. "
-            f"Licence: {_licence(descriptor)}."
-        )
-    if style == "bibtex":
-        key = f"{descriptor['name'].replace('-', '_')}_{version.replace('.', '_')}"
-        return (
-            f"@misc{{{key},\n"
-            f"  author = {{{' and '.join('{' + a + '}' for a in authors)}}},\n"
-            f"  title = {{{title}}},\n"
-            f"  year = {{{year}}},\n"
-            f"  version = {{{version}}},\n"
-            f"  note = {{Data set. Licence: {_licence(descriptor)}}}\n"
-            "}\n"
-        )
-    raise ValueError(f"unknown citation style {style!r}; use 'text', 'bibtex' or 'cff'")
+    renderers = {"text": citation_text, "bibtex": citation_bibtex, "cff": citation_cff}
+    if style not in renderers:
+        raise ValueError(f"unknown citation style {style!r}; use 'text', 'bibtex' or 'cff'")
+    return renderers[style](_descriptor(path))
 
 
 def _yaml_str(value: str) -> str:

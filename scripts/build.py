@@ -1,8 +1,10 @@
-"""Regenerate the files derived from the Table Schemas: the record JSON Schemas.
+"""Regenerate the files derived from the package: record JSON Schemas, codebook, CITATION.cff.
 
-Run `python scripts/build.py` after editing `schemas/*.table.json`;
-`python scripts/build.py --check` exits 1 and names the stale files instead.
-The Table Schemas are the one source of truth for fields, types and vocabularies.
+Run `python scripts/build.py` after editing `schemas/*.table.json`, `data/*.csv` or the
+version in `datapackage.json`; `python scripts/build.py --check` exits 1 and names the stale
+files instead. The Table Schemas are the one source of truth for fields, types and
+vocabularies; `docs/codebook.md` also carries this version's row counts, and `CITATION.cff`
+its version and release date.
 """
 
 from __future__ import annotations
@@ -14,6 +16,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from a checkout: use this checkout's package
+    sys.path.insert(0, str(ROOT))
+
+from libya_events import codebook  # noqa: E402
+from libya_events.release import citation_cff  # noqa: E402
+from libya_events.snapshot import read_package  # noqa: E402
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 _TYPES: dict[str, dict[str, Any]] = {
@@ -77,6 +86,8 @@ def outputs() -> dict[Path, str]:
         name = resource["name"]
         table_schema = json.loads((ROOT / resource["schema"]).read_text(encoding="utf-8"))
         out[ROOT / "schemas" / f"{name}.record.json"] = render(record_schema(name, table_schema))
+    out[ROOT / "docs" / "codebook.md"] = codebook.render(read_package(ROOT))
+    out[ROOT / "CITATION.cff"] = citation_cff(package)
     return out
 
 
@@ -98,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stale: {path.relative_to(ROOT)} (run python scripts/build.py)")
         return int(bool(bad))
     for path, text in outputs().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return 0
 
