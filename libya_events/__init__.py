@@ -30,8 +30,17 @@ from libya_events.load import (  # noqa: E402
     timeline,
 )
 
+
+def citation(style: str = "text") -> str:
+    """How to cite the shipped release: ``"text"``, ``"bibtex"`` or ``"cff"`` (CITATION.cff)."""
+    from libya_events.release import citation as _citation
+
+    return _citation(None, style)
+
+
 __all__ = [
     "__version__",
+    "citation",
     "Dataset",
     "load",
     "list_tables",
