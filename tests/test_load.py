@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import doctest
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -405,3 +407,18 @@ def test_loading_and_querying_import_no_frictionless_or_jsonschema() -> None:
         "le.affiliations_on('sergey-lavrov', '2020-01-01'); le.statements_by('zakharova')"
     )
     assert imported_after(code) == ["pandas", "numpy"]
+
+
+# --- the README's tour ------------------------------------------------------------------------
+
+
+def test_the_readme_tour_shows_real_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Python API\n", 1)[1].split("\n## ", 1)[0]
+    (tour,) = re.findall(r"```pycon\n(.*?)```", section, re.DOTALL)
+    test = doctest.DocTestParser().get_doctest(tour, {}, "README: Python API", "README.md", 0)
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test, out=report.append)
+    assert runner.failures == 0, "".join(report)
+    assert runner.tries >= 10
