@@ -516,7 +516,5 @@ def _markdown(d: Diff) -> str:
             for c in t.changed:
                 for f, (o, n) in c.fields.items():
                     out.append(f"| `{id_text(c.key)}` | {f} | {_cell(o)} | {_cell(n)} |")
-            out.append("")
-    while out and out[-1] == "":
-        out.pop()
-    return "\n".join(out) + "\n"
+    text = "\n".join(line for n, line in enumerate(out) if line or (n and out[n - 1]))
+    return text.strip("\n") + "\n"

@@ -178,7 +178,8 @@ def checkout(spec: str | Path, repo: str | Path = ".") -> Iterator[Path]:
     if not where.is_dir():
         where = where.parent
     prefix = _git(where, "rev-parse", "--show-prefix").decode().strip()
-    archive = _git(where, "archive", "--format=tar", rev, *([prefix] if prefix else []))
+    top = Path(_git(where, "rev-parse", "--show-toplevel").decode().strip())
+    archive = _git(top, "archive", "--format=tar", rev, *([prefix] if prefix else []))
     tmp = Path(tempfile.mkdtemp(prefix="libya-events-git-"))
     try:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
