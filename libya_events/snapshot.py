@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,8 +126,11 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
     return header, rows, lines
 
 
-def read_package(path: str | Path) -> Snapshot:
-    """Read the data package whose `datapackage.json` is in directory `path` (or is `path`)."""
+def read_package(path: str | Path, only: Collection[str] | None = None) -> Snapshot:
+    """Read the data package whose `datapackage.json` is in directory `path` (or is `path`).
+
+    With `only`, just the tables of those names that the package has are read.
+    """
     root = Path(path)
     if root.name == DESCRIPTOR and root.is_file():
         root = root.parent
@@ -141,6 +144,8 @@ def read_package(path: str | Path) -> Snapshot:
         where = f"{root / DESCRIPTOR}: resources[{number}]"
         if not isinstance(resource, dict) or not resource.get("name") or not resource.get("path"):
             raise PackageReadError(f"{where}: a resource needs a 'name' and a 'path'")
+        if only is not None and resource["name"] not in only:
+            continue
         schema = resource.get("schema", {})
         if isinstance(schema, str):
             schema = _read_json(root / schema)

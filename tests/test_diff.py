@@ -518,7 +518,7 @@ def test_diff_of_generated_packages_reports_exactly_the_mutations(tmp_path: Path
     specs = {name: (schemas.primary_key(name), schemas.fields(name)) for name in schemas.names}
     count = iter(range(10_000))
 
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(suppress_health_check=[HealthCheck.too_slow])
     @given(strategies.packages(), strategies.st.integers(0, 2**32 - 1))
     def check(tables, seed) -> None:
         n = next(count)
