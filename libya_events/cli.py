@@ -8,6 +8,38 @@ import sys
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     """`libya-events validate [PATH]` (owned by the validator)."""
+    p = sub.add_parser(
+        "validate",
+        help="check a data package: files, Table Schemas, record schemas, cross-table rules",
+        description="Validate a data package and report every finding, with file, line and "
+        "field. Exit status: 0 valid, 1 errors found, 2 the input cannot be read at all.",
+    )
+    p.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        default=None,
+        help="a package directory or its datapackage.json (default: the current directory "
+        "when it holds one, else the packaged data)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json (one object per finding), or github (workflow annotations)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing; use the exit status")
+    p.set_defaults(func=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from libya_events.report import render
+    from libya_events.validate import validate
+
+    report = validate(args.path)
+    if not args.quiet:
+        sys.stdout.write(render(report, args.format))
+    return report.exit_code
 
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:

@@ -287,20 +287,20 @@ class Code(str, Enum):
     )
     PRIMARY_KEY = (
         "primary-key", "error", "table",
-        "primary key {key} repeats line {first}",
+        "primary key {key} {detail}",
         "No two rows share a primary key.",
     )
     FOREIGN_KEY = (
         "foreign-key", "error", "table",
-        "{fields} {values} is not a {ref_fields} in {ref_table} (foreign key {fields} -> "
-        "{ref_table}.{ref_fields})",
+        "{fields} {values} is not found in {ref_table}.{ref_fields}; add that row to "
+        "{ref_path} or fix the reference",
         "Every foreign key declared in a Table Schema points at an existing row.",
     )
 
     # -- record: each row as a JSON record against schemas/<table>.record.json -------------------
     RECORD_RULE = (
         "record-rule", "error", "record",
-        "breaks the record rule: {rule}",
+        "breaks the record rule: {rule} ({detail})",
         "Every record meets its table's record rules (the allOf rules of its JSON Schema).",
     )
     RECORD_ERROR = (
@@ -383,6 +383,32 @@ class Code(str, Enum):
         "rule-skipped", "warning", "rules",
         "rule {rule} was not checked: {reason}",
         "Every cross-table rule finds the tables and columns it needs.",
+    )
+
+    # -- history: stable ids, against the previous release (libya_events.validate.history) ----
+    ID_REMOVED = (
+        "id-removed", "error", "history",
+        "{key} {id!r} was in release {old_version} and is missing; restore the row or record "
+        "it in {retired_path} (table, id, retired_in {new_version}, reason, replaced_by, notes)",
+        "An id released in an earlier version stays in its table or is recorded in "
+        "retired_ids; a row that refers to a retired id is covered by that record.",
+    )
+    ID_REUSED = (
+        "id-reused", "error", "history",
+        "{key} {id!r} was retired in {retired_in} ({retired_path} line {retired_line}) and is "
+        "used again; give this row a new id",
+        "A retired id is never used again.",
+    )
+    RETIRED_INVALID = (
+        "retired-invalid", "error", "history",
+        "{reason}",
+        "A retired_ids row names a table of the package, a replaced_by that exists there, and "
+        "the version that retired it; rows are never removed from retired_ids.",
+    )
+    PREVIOUS_UNREADABLE = (
+        "previous-unreadable", "error", "history",
+        "the previous release {where} cannot be read: {reason}",
+        "The previous release given with --previous is a readable data package.",
     )
 
     # -- any layer -------------------------------------------------------------------------------

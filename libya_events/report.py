@@ -191,3 +191,72 @@ class Report:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+
+# -- output formats ----------------------------------------------------------------------------
+
+
+def summary(report: Report) -> str:
+    """The last line of the text report: VALID or INVALID, with counts."""
+    s = report.stats
+    verdict = "VALID" if report.valid else "INVALID" if report.readable else "UNREADABLE"
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    return (
+        f"{verdict}: {plural(s['errors'], 'error')}, {plural(s['warnings'], 'warning')} in "
+        f"{plural(s['tables'], 'table')}, {plural(s['rows'], 'row')} ({s['seconds']:.2f} s)"
+    )
+
+
+def render_text(report: Report) -> str:
+    """Findings grouped by table (package-level first), then the summary line."""
+    lines = [f"libya-events validate: {report.package}"]
+    group: object = object()
+    for f in report.findings:
+        if f.table != group:
+            group = f.table
+            lines.append("")
+            lines.append(f"{f.table} ({f.path})" if f.table else "package")
+        lines.append(f"  {f.severity}: {f.message} [{f.code}]")
+    if report.findings:
+        lines.append("")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def _escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def render_github(report: Report, base: str | None = None) -> str:
+    """GitHub Actions workflow commands, one per finding, so findings show on the diff.
+
+    ``base`` is the package directory relative to the repository root, prefixed to each path.
+    """
+    lines = []
+    for f in report.findings:
+        props = []
+        if f.path:
+            path = f"{base.rstrip('/')}/{f.path}" if base and base != "." else f.path
+            props.append(f"file={_escape(path, prop=True)}")
+        if f.line is not None:
+            props.append(f"line={f.line}")
+        props.append(f"title={_escape(f.code, prop=True)}")
+        lines.append(f"::{f.severity} {','.join(props)}::{_escape(f.message)}")
+    lines.append(summary(report))
+    return "\n".join(lines) + "\n"
+
+
+def render(report: Report, fmt: str = "text") -> str:
+    """The report as ``text``, ``json`` or ``github``."""
+    if fmt == "json":
+        return report.to_json() + "\n"
+    if fmt == "github":
+        import os
+
+        base = None
+        if report.package:
+            rel = os.path.relpath(os.path.abspath(report.package))
+            base = None if rel.startswith("..") else rel
+        return render_github(report, base)
+    return render_text(report)

@@ -1,0 +1,136 @@
+"""`validate(path)`: check a data package in every layer and report all findings together.
+
+Layers, all run, merged into one `Report`:
+
+- package: find and read the descriptor safely; frictionless checks the descriptor itself;
+- text: bytes and characters of each CSV file (encoding, NUL, control characters, ...);
+- table: header, rows, types, constraints, keys against each Table Schema (columnar);
+- record: each row as a record against ``schemas/<table>.record.json``;
+- rules: cross-table rules (``libya_events.rules``).
+
+Each fault gets one finding: a layer skips the cells an earlier layer has reported. A stage
+that fails unexpectedly becomes an ``internal-error`` finding and the others still run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Callable
+from typing import Any
+
+from libya_events.errors import Code
+from libya_events.report import Finding, Report
+from libya_events.validate import files, package, records, table, text
+from libya_events.validate.context import TableSpec, TableState
+
+__all__ = ["validate", "Report", "Finding", "Code"]
+
+
+def validate(
+    path: str | os.PathLike[str] | None = None, *, cell_limit: int = text.CELL_LIMIT
+) -> Report:
+    """Validate the data package at ``path`` (a directory or its ``datapackage.json``).
+
+    The default is the current directory when it holds a ``datapackage.json``, else the data
+    package shipped with this installation. Never raises for bad input: every problem is a
+    finding of the returned `Report` (``report.exit_code`` is 2 when the input cannot be read).
+    """
+    started = time.perf_counter()
+    findings: list[Finding] = []
+    loaded = package.load(path)
+    findings += loaded.findings
+    where = str(loaded.root) if loaded.root is not None else str(path)
+    if not loaded.readable:
+        return Report(findings, package=where, seconds=time.perf_counter() - started)
+
+    def guarded(stage: str, run: Callable[[], Any], state: TableState | None = None) -> None:
+        try:
+            run()
+        except Exception as exc:  # noqa: BLE001 - reported, never raised: see module docstring
+            findings.append(
+                Finding.make(
+                    Code.INTERNAL_ERROR,
+                    table=state.name if state else None,
+                    path=state.spec.path if state else None,
+                    stage=stage,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+            )
+
+    guarded("descriptor", lambda: findings.extend(package.frictionless_check(loaded)))
+    states = {spec.name: TableState(spec) for spec in loaded.tables}
+    for state in states.values():
+        guarded("reading the file", lambda s=state: _read(s, cell_limit), state)
+    for state in states.values():
+        if state.usable:
+            guarded("table checks", lambda s=state: _check_table(s), state)
+    for state in states.values():
+        guarded("foreign keys", lambda s=state: table.check_foreign_keys(s, states), state)
+    for state in states.values():
+        guarded("record checks", lambda s=state: records.check_records(s), state)
+
+    def rules() -> None:
+        from libya_events import rules as cross
+
+        findings.extend(cross.check(states))
+
+    guarded("cross-table rules", rules)
+    for state in states.values():
+        findings += state.findings
+    return Report(
+        findings,
+        package=where,
+        tables=len(states),
+        rows=sum(s.nrows for s in states.values()),
+        seconds=time.perf_counter() - started,
+        order={s.name: s.spec.field_names for s in states.values()},
+    )
+
+
+def _read(state: TableState, cell_limit: int) -> None:
+    """Read the file into ``state.sheet``, with the text layer's whole-file and cell checks."""
+    spec: TableSpec = state.spec
+    if spec.file is None:
+        return
+    try:
+        info = spec.file.stat()
+    except FileNotFoundError:
+        state.add(Code.FILE_MISSING)
+        return
+    except OSError as exc:
+        state.add(Code.FILE_UNREADABLE, reason=exc.strerror or str(exc))
+        return
+    if not stat.S_ISREG(info.st_mode):
+        state.add(Code.FILE_UNREADABLE, reason="not a regular file")
+        return
+    try:
+        data = spec.file.read_bytes()
+    except OSError as exc:
+        state.add(Code.FILE_UNREADABLE, reason=exc.strerror or str(exc))
+        return
+    if not data.strip(b" \t\r\n").removeprefix(files.BOM):
+        state.add(Code.EMPTY_FILE, line=1)
+        return
+    labels = None if spec.dialect.header else spec.field_names
+    state.sheet = files.read_sheet(data, spec.dialect, labels)
+    if spec.schema_ok and spec.schema is not None:
+        table.check_header(state)
+    text.check_file(state)
+    if spec.schema_ok and spec.schema is not None:
+        table.check_rows(state)
+    strings = None
+    if spec.schema_ok and spec.schema is not None:
+        strings = {
+            j for j, f in enumerate(spec.fields) if f.get("type", "string") in ("string", None)
+        }
+    text.check_cells(state, strings, cell_limit)
+
+
+def _check_table(state: TableState) -> None:
+    from frictionless import Schema
+
+    schema = Schema.from_descriptor(state.spec.schema)  # type: ignore[arg-type]
+    table.check_fields(state, schema)
+    table.check_keys(state)

@@ -1,0 +1,180 @@
+"""Stable ids across releases: the `history` layer of the validator.
+
+Always: every `data/retired_ids.csv` row names a table of the package and a `replaced_by` that
+resolves, no retired id is used again (`id-reused`) and no `retired_in` is later than this
+release. With the previous release (`validate --previous OLD`, a directory or `git:REV`): every
+id of OLD is still here or recorded as retired (`id-removed`), retired_ids only grows, and the
+ids retired since OLD carry this release's version.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from libya_events.errors import Code, PackageReadError, VersionError
+from libya_events.release import Version
+from libya_events.report import Finding
+from libya_events.snapshot import Snapshot, Table, checkout, read_package
+from libya_events.stable_ids import RETIRED_TABLE, removals, resolve, retired, reused
+
+
+def check(
+    path: str | os.PathLike[str], previous: str | os.PathLike[str] | None = None
+) -> list[Finding]:
+    """History findings for the package at `path`, against release `previous` when given.
+
+    A package (NEW) whose files cannot be read yields no finding here: the other layers
+    report why. A `previous` that cannot be read is a `previous-unreadable` finding.
+    """
+    root = Path(path)
+    if previous is None:
+        try:
+            return _retired_checks(_read_retired_scope(root), None)
+        except PackageReadError:
+            return []
+    try:
+        with checkout(previous, root if root.is_dir() else root.parent) as old_dir:
+            old = read_package(old_dir)
+    except PackageReadError as exc:
+        return [Finding.make(Code.PREVIOUS_UNREADABLE, where=str(previous), reason=str(exc))]
+    try:
+        new = read_package(root)
+    except PackageReadError:
+        return []
+    return _removed(old, new) + _retired_checks(new, old)
+
+
+def _read_retired_scope(root: Path) -> Snapshot:
+    """retired_ids and the tables its rows name: all the always-on checks need."""
+    first = read_package(root, only={RETIRED_TABLE})
+    named = {table for table, _ in retired(first)}
+    return read_package(root, only={RETIRED_TABLE, *named}) if named else first
+
+
+def _key_label(table: Table) -> str:
+    return "/".join(table.primary_key)
+
+
+def _removed(old: Snapshot, new: Snapshot) -> list[Finding]:
+    out = []
+    retired_path = _retired_path(new)
+    for removal in removals(old, new):
+        if removal.table == RETIRED_TABLE or removal.recorded_as is not None:
+            continue
+        table = new.tables[removal.table]
+        out.append(
+            Finding.make(
+                Code.ID_REMOVED,
+                table=removal.table,
+                path=table.resource["path"],
+                field=table.primary_key[0] if len(table.primary_key) == 1 else None,
+                value=removal.id,
+                key=_key_label(table),
+                id=removal.id,
+                old_version=old.version,
+                new_version=new.version,
+                retired_path=retired_path,
+            )
+        )
+    return out
+
+
+def _retired_path(snapshot: Snapshot) -> str:
+    table = snapshot.tables.get(RETIRED_TABLE)
+    return table.resource["path"] if table is not None else "data/retired_ids.csv"
+
+
+def _version(text: str) -> Version | None:
+    try:
+        return Version.parse(text)
+    except VersionError:
+        return None
+
+
+def _retired_checks(new: Snapshot, old: Snapshot | None) -> list[Finding]:
+    table = new.tables.get(RETIRED_TABLE)
+    if table is None:
+        return []
+    path = table.resource["path"]
+    names = {r.get("name") for r in new.descriptor.get("resources", [])} - {RETIRED_TABLE}
+    version = _version(new.version)
+    before = retired(old) if old is not None else None
+    out: list[Finding] = []
+    lines: dict[tuple[str, str], int] = {}
+
+    def invalid(line: int | None, field: str | None, value: str | None, reason: str) -> None:
+        out.append(
+            Finding.make(
+                Code.RETIRED_INVALID,
+                table=RETIRED_TABLE,
+                path=path,
+                line=line,
+                field=field,
+                value=value,
+                reason=reason,
+            )
+        )
+
+    for row, line in zip(table.rows, table.lines, strict=True):
+        name, rid = row.get("table", ""), row.get("id", "")
+        lines[(name, rid)] = line
+        if name not in names:
+            invalid(line, "table", name, f"table {name!r} is not a table of this package")
+        elif row.get("replaced_by") and resolve(new, name, row["replaced_by"]) is None:
+            invalid(
+                line,
+                "replaced_by",
+                row["replaced_by"],
+                f"replaced_by {row['replaced_by']!r} is not an id of {name}, nor retired with "
+                "a successor there",
+            )
+        retired_in = _version(row.get("retired_in", ""))
+        if retired_in is not None and version is not None and retired_in > version:
+            invalid(
+                line,
+                "retired_in",
+                row["retired_in"],
+                f"retired_in {retired_in} is later than this release, {version}",
+            )
+        elif (
+            before is not None
+            and (name, rid) not in before
+            and row.get("retired_in") != str(new.version)
+        ):
+            invalid(
+                line,
+                "retired_in",
+                row.get("retired_in"),
+                f"{name} id {rid!r} is retired in this release, so retired_in is "
+                f"{new.version}, not {row.get('retired_in')}",
+            )
+    if before is not None:
+        for (name, rid), row in sorted(before.items()):
+            if (name, rid) not in lines:
+                invalid(
+                    None,
+                    None,
+                    f"{name}/{rid}",
+                    f"the record of {name} id {rid!r} (retired in {row.get('retired_in')}) was "
+                    f"in release {old.version if old else ''} and is missing; retired_ids only "
+                    "grows",
+                )
+    for name, rid, line in reused(new):
+        target = new.tables[name]
+        out.append(
+            Finding.make(
+                Code.ID_REUSED,
+                table=name,
+                path=target.resource["path"],
+                line=line,
+                field=target.primary_key[0] if len(target.primary_key) == 1 else None,
+                value=rid,
+                key=_key_label(target),
+                id=rid,
+                retired_in=retired(new)[(name, rid)].get("retired_in"),
+                retired_path=path,
+                retired_line=lines[(name, rid)],
+            )
+        )
+    return out

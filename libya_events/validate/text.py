@@ -1,0 +1,111 @@
+"""The text layer: bytes and characters of each CSV file, before any schema applies.
+
+Whole-file faults (empty file, byte order mark, an unclosed quote) and cell-level ones (invalid
+UTF-8, NUL bytes, control characters, huge cells, formula prefixes, stray whitespace, text not
+in NFC), each checked column by column with pyarrow's vectorised string kernels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from libya_events.errors import Code
+from libya_events.validate.context import TableState
+
+#: The largest cell accepted, in bytes.
+CELL_LIMIT = 1_000_000
+_CONTROL = r"[\x00-\x09\x0b-\x1f\x7f-\x9f]"
+_FORMULA = r"^[=+\-@]"
+
+
+def mask(array: pa.Array) -> np.ndarray:
+    """A pyarrow boolean array as a numpy bool mask (null counts as False)."""
+    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def check_file(state: TableState) -> None:
+    """Faults of the file as a whole, found while reading it."""
+    sheet = state.sheet
+    assert sheet is not None
+    if sheet.bom:
+        state.add(Code.BOM, line=1)
+    if sheet.unclosed is not None:
+        index, column, line = sheet.unclosed
+        state.add(Code.UNCLOSED_QUOTE, index, column, line=line)
+        state.claim_rows(index)
+    for index, column, value in sheet.bad_bytes:
+        byte = _first_bad_byte(value)
+        if index is None:
+            state.add(Code.INVALID_UTF8, line=sheet.header_line, value=value, byte=byte)
+        elif state.free(column)[index]:
+            state.add(Code.INVALID_UTF8, index, column, value=value, byte=byte)
+            state.claim(column, index)
+
+
+def _first_bad_byte(value: str) -> str:
+    for ch in value:
+        if "\udc80" <= ch <= "\udcff":
+            return f"0x{ord(ch) - 0xDC00:02x}"
+    return "?"
+
+
+def check_cells(
+    state: TableState, string_columns: set[int] | None = None, limit: int = CELL_LIMIT
+) -> None:
+    """Per-cell text faults, in order of precedence (one finding per cell).
+
+    ``string_columns`` are the columns whose schema type is string: only they are checked for
+    formula prefixes (a number such as -12.5 is fine).
+    """
+    sheet = state.sheet
+    assert sheet is not None
+    if sheet.nrows == 0:
+        return
+    for column, values in enumerate(sheet.columns):
+        if len(values) == 0 or values.null_count == len(values):
+            continue
+        free = state.free(column) & (sheet.ncells > column)
+        if not free.any():
+            continue
+        ascii_only = mask(pc.string_is_ascii(values))
+        checks: list[tuple[Code, np.ndarray, dict[str, object]]] = [
+            (Code.HUGE_FIELD, mask(pc.greater(pc.binary_length(values), limit)), {"limit": limit}),
+            (Code.NUL_BYTE, mask(pc.match_substring(values, "\x00")), {}),
+            (Code.CONTROL_CHARACTER, mask(pc.match_substring_regex(values, _CONTROL)), {}),
+        ]
+        if string_columns is None or column in string_columns:
+            checks.append(
+                (Code.FORMULA_PREFIX, mask(pc.match_substring_regex(values, _FORMULA)), {})
+            )
+        trimmed = pc.utf8_trim_whitespace(values)
+        checks.append((Code.WHITESPACE, ~mask(pc.equal(values, trimmed)), {}))
+        if not ascii_only.all():
+            nfc = pc.utf8_normalize(values, form="NFC")
+            checks.append((Code.NOT_NFC, ~ascii_only & ~mask(pc.equal(values, nfc)), {}))
+        for code, hits, extra in checks:
+            hits = hits & free
+            if not hits.any():
+                continue
+            for index in np.flatnonzero(hits).tolist():
+                value = values[index].as_py()
+                state.add(code, index, column, value=value, **_params(code, value), **extra)
+            state.claim(column, hits)
+            free &= ~hits
+
+
+def _params(code: Code, value: str) -> dict[str, object]:
+    if code is Code.HUGE_FIELD:
+        return {"size": len(value.encode("utf-8", "surrogatepass"))}
+    if code is Code.CONTROL_CHARACTER:
+        ch = next(c for c in value if c != "\n" and (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F))
+        return {"char": f"U+{ord(ch):04X}"}
+    if code is Code.FORMULA_PREFIX:
+        return {"char": value[0]}
+    if code is Code.WHITESPACE:
+        lead, trail = value != value.lstrip(), value != value.rstrip()
+        return {
+            "where": "leading and trailing" if lead and trail else "leading" if lead else "trailing"
+        }
+    return {}
