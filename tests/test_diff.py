@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DESCRIPTOR, ROOT
+from conftest import ROOT
 from release_helpers import (
     add_event,
     copy_package,
@@ -27,14 +27,21 @@ from libya_events.diff import RowChange, SchemaChange, TableDiff, diff
 from libya_events.errors import PackageReadError
 from libya_events.release import Bump
 
-VERSION = DESCRIPTOR["version"]
+VERSION = "0.1.0"  # both test packages are pinned to it, whatever the shipped version
 NEW_EVENT = "zz-added-event-2020-07-01"
 MAJOR, MINOR, PATCH = Bump.MAJOR, Bump.MINOR, Bump.PATCH
 
 
 @pytest.fixture
-def new(tmp_path: Path) -> Path:
-    return copy_package(tmp_path / "new")
+def old(tmp_path: Path) -> Path:
+    package = copy_package(tmp_path / "old")
+    set_version(package, VERSION)
+    return package
+
+
+@pytest.fixture
+def new(old: Path, tmp_path: Path) -> Path:
+    return copy_package(tmp_path / "new", old)
 
 
 def changed_tables(d) -> dict[str, TableDiff]:
@@ -42,12 +49,12 @@ def changed_tables(d) -> dict[str, TableDiff]:
 
 
 def summary_of(event_id: str) -> str:
-    (row,) = [r for r in read_rows(ROOT, "events") if r["event_id"] == event_id]
+    (row,) = [r for r in read_rows(ROOT, "events") if r["event_id"] == event_id]  # as shipped
     return row["summary"]
 
 
-def test_a_copy_needs_no_bump(new: Path) -> None:
-    d = diff(ROOT, new)
+def test_a_copy_needs_no_bump(old: Path, new: Path) -> None:
+    d = diff(old, new)
     assert d.required is Bump.NONE
     assert changed_tables(d) == {}
     assert d.package == []
@@ -57,22 +64,22 @@ def test_a_copy_needs_no_bump(new: Path) -> None:
     )
 
 
-def test_an_added_event_is_minor_and_named(new: Path) -> None:
+def test_an_added_event_is_minor_and_named(old: Path, new: Path) -> None:
     add_event(new, NEW_EVENT)
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MINOR
     tables = changed_tables(d)
     assert list(tables) == ["events"]
     assert tables["events"] == TableDiff("events", ["event_id"], added=[(NEW_EVENT,)])
 
 
-def test_a_changed_summary_is_a_patch_with_old_and_new_values(new: Path) -> None:
+def test_a_changed_summary_is_a_patch_with_old_and_new_values(old: Path, new: Path) -> None:
     rows = read_rows(new, "events")
     for row in rows:
         if row["event_id"] == "berlin-conference-2020-01-19":
             row["summary"] = "International conference on Libya in Berlin."
     write_rows(new, "events", rows)
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is PATCH
     assert changed_tables(d)["events"].changed == [
         RowChange(
@@ -87,22 +94,22 @@ def test_a_changed_summary_is_a_patch_with_old_and_new_values(new: Path) -> None
     ]
 
 
-def test_a_number_written_differently_is_no_change(new: Path) -> None:
+def test_a_number_written_differently_is_no_change(old: Path, new: Path) -> None:
     rows = read_rows(new, "events")
     for row in rows:
         if row["latitude"]:
             row["latitude"] += "0"
     write_rows(new, "events", rows)
-    assert diff(ROOT, new).required is Bump.NONE
+    assert diff(old, new).required is Bump.NONE
 
 
-def test_a_removed_vocabulary_value_is_major(new: Path) -> None:
+def test_a_removed_vocabulary_value_is_major(old: Path, new: Path) -> None:
     schema = read_schema(new, "events")
     kind = field_of(schema, "kind")
     kind["constraints"]["enum"].remove("postponement")
     kind["categories"] = [c for c in kind["categories"] if c["value"] != "postponement"]
     write_schema(new, "events", schema)
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MAJOR
     assert changed_tables(d)["events"].schema == [
         SchemaChange(
@@ -115,26 +122,26 @@ def test_a_removed_vocabulary_value_is_major(new: Path) -> None:
     ]
 
 
-def test_an_added_vocabulary_value_is_minor(new: Path) -> None:
+def test_an_added_vocabulary_value_is_minor(old: Path, new: Path) -> None:
     schema = read_schema(new, "events")
     kind = field_of(schema, "kind")
     kind["constraints"]["enum"].append("summit")
     kind["categories"].append({"value": "summit", "label": "A summit.", "cameo_root": "04"})
     write_schema(new, "events", schema)
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MINOR
     assert [(c.change, c.detail) for c in changed_tables(d)["events"].schema] == [
         ("enum-values-added", "column kind: vocabulary values added: summit")
     ]
 
 
-def test_an_added_column_is_minor_and_no_row_change(new: Path) -> None:
+def test_an_added_column_is_minor_and_no_row_change(old: Path, new: Path) -> None:
     schema = read_schema(new, "event_sources")
     schema["fields"].append({"name": "page", "type": "string", "description": "Page."})
     write_schema(new, "event_sources", schema)
     rows = [{**r, "page": ""} for r in read_rows(new, "event_sources")]
     write_rows(new, "event_sources", rows, ["event_id", "source_id", "supports", "page"])
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MINOR
     assert changed_tables(d) == {
         "event_sources": TableDiff(
@@ -147,7 +154,7 @@ def test_an_added_column_is_minor_and_no_row_change(new: Path) -> None:
     }
 
 
-def test_a_renamed_column_is_major(new: Path) -> None:
+def test_a_renamed_column_is_major(old: Path, new: Path) -> None:
     schema = read_schema(new, "event_sources")
     field_of(schema, "supports")["name"] = "evidence"
     write_schema(new, "event_sources", schema)
@@ -156,7 +163,7 @@ def test_a_renamed_column_is_major(new: Path) -> None:
         for r in read_rows(new, "event_sources")
     ]
     write_rows(new, "event_sources", rows, ["event_id", "source_id", "evidence"])
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MAJOR
     assert [(c.change, c.field, c.detail) for c in changed_tables(d)["event_sources"].schema] == [
         ("field-renamed", "evidence", "column supports renamed to evidence (probably)")
@@ -193,21 +200,21 @@ def test_a_renamed_column_is_major(new: Path) -> None:
         ),
     ],
 )
-def test_field_changes_and_their_bumps(new: Path, edit, change, detail, bump) -> None:
+def test_field_changes_and_their_bumps(old: Path, new: Path, edit, change, detail, bump) -> None:
     schema = read_schema(new, "events")
     edit(field_of(schema, "latitude"))
     write_schema(new, "events", schema)
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is bump
     assert changed_tables(d)["events"].schema == [
         SchemaChange("events", "latitude", change, f"column latitude: {detail}", bump)
     ]
 
 
-def test_a_removed_row_without_retirement_is_major(new: Path) -> None:
+def test_a_removed_row_without_retirement_is_major(old: Path, new: Path) -> None:
     rows = [r for r in read_rows(new, "events") if r["event_id"] != "visit-postponed-2020-06-14"]
     write_rows(new, "events", rows)
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MAJOR
     assert changed_tables(d)["events"] == TableDiff(
         "events", ["event_id"], removed=[("visit-postponed-2020-06-14",)]
@@ -215,12 +222,12 @@ def test_a_removed_row_without_retirement_is_major(new: Path) -> None:
     assert d.reasons() == ["events: 1 row(s) removed without a retired_ids row"]
 
 
-def test_a_merged_event_and_its_rows_are_retired_by_one_record(new: Path) -> None:
+def test_a_merged_event_and_its_rows_are_retired_by_one_record(old: Path, new: Path) -> None:
     gone = "moscow-press-conference-2020-01-13"
     for table in ("events", "event_actors", "event_sources"):
         write_rows(new, table, [r for r in read_rows(new, table) if r["event_id"] != gone])
     retire(new, "events", gone, "0.2.0", "merged", "moscow-talks-2020-01-13")
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.required is MINOR
     tables = changed_tables(d)
     assert list(tables) == ["events", "event_actors", "event_sources", "retired_ids"]
@@ -241,15 +248,15 @@ def test_a_retired_ids_row_cannot_be_dropped(tmp_path: Path, new: Path) -> None:
     assert changed_tables(diff(new, newer))["retired_ids"].removed == [("events", "old-event")]
 
 
-def test_a_removed_table_is_major_and_an_added_one_minor(new: Path) -> None:
+def test_a_removed_table_is_major_and_an_added_one_minor(old: Path, new: Path) -> None:
     descriptor = json.loads((new / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "event_links"]
     (new / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
-    d = diff(ROOT, new)
+    d = diff(old, new)
     assert d.package == [
         SchemaChange("event_links", "", "table-removed", "table event_links removed", MAJOR)
     ]
-    back = diff(new, ROOT)
+    back = diff(new, old)
     assert back.required is MINOR
     assert back.package == [
         SchemaChange("event_links", "", "table-added", "table event_links added", MINOR)
@@ -265,11 +272,11 @@ def _small_change(new: Path) -> None:
     write_rows(new, "sources", rows)
 
 
-def test_json_output_is_exact(new: Path) -> None:
+def test_json_output_is_exact(old: Path, new: Path) -> None:
     _small_change(new)
     set_version(new, "0.2.0")
     first_source = read_rows(ROOT, "sources")[0]
-    out = json.loads(diff(ROOT, new).render("json"))
+    out = json.loads(diff(old, new).render("json"))
     assert out == {
         "old_version": VERSION,
         "new_version": "0.2.0",
@@ -305,11 +312,11 @@ def test_json_output_is_exact(new: Path) -> None:
     }
 
 
-def test_markdown_output_is_exact(new: Path) -> None:
+def test_markdown_output_is_exact(old: Path, new: Path) -> None:
     _small_change(new)
     first = read_rows(ROOT, "sources")[0]
     assert first["notes"] == ""
-    assert diff(ROOT, new).render("markdown") == (
+    assert diff(old, new).render("markdown") == (
         f"## Changes from {VERSION} to {VERSION}\n"
         "\n"
         f"Required version bump: **minor**. Declared: **none** ({VERSION} → {VERSION}).\n"
@@ -331,10 +338,10 @@ def test_markdown_output_is_exact(new: Path) -> None:
     )
 
 
-def test_text_output_is_exact(new: Path) -> None:
+def test_text_output_is_exact(old: Path, new: Path) -> None:
     _small_change(new)
     first = read_rows(ROOT, "sources")[0]
-    assert diff(ROOT, new).render("text") == (
+    assert diff(old, new).render("text") == (
         f"libya-events {VERSION} -> {VERSION}\n"
         "required bump: minor; declared bump: none\n"
         "\n"
@@ -380,21 +387,22 @@ def test_text_output_is_exact(new: Path) -> None:
         ),
     ],
 )
-def test_check_bump(new: Path, version: str, ok: bool, verdict: str) -> None:
-    assert VERSION == "0.1.0"
+def test_check_bump(old: Path, new: Path, version: str, ok: bool, verdict: str) -> None:
     add_event(new, NEW_EVENT)
     set_version(new, version)
-    assert diff(ROOT, new).check_bump() == (ok, verdict)
+    assert diff(old, new).check_bump() == (ok, verdict)
 
 
-def test_cli_check_bump_exit_codes(new: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_bump_exit_codes(
+    old: Path, new: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     add_event(new, NEW_EVENT)
-    assert main(["diff", str(ROOT), str(new), "--format", "json", "--check-bump"]) == 1
+    assert main(["diff", str(old), str(new), "--format", "json", "--check-bump"]) == 1
     out, err = capsys.readouterr()
     assert json.loads(out)["required_bump"] == "minor"
     assert err.startswith("version check failed: the version stays 0.1.0")
     set_version(new, "0.2.0")
-    assert main(["diff", str(ROOT), str(new), "--check-bump"]) == 0
+    assert main(["diff", str(old), str(new), "--check-bump"]) == 0
     assert capsys.readouterr().err == (
         "version check passed: 0.1.0 -> 0.2.0 is a minor bump; the changes require minor\n"
     )
@@ -409,11 +417,11 @@ def test_cli_names_an_unreadable_package(tmp_path: Path, capsys) -> None:
     )
 
 
-def test_a_ragged_row_is_named_by_line(new: Path) -> None:
+def test_a_ragged_row_is_named_by_line(old: Path, new: Path) -> None:
     with open(new / "data" / "statements.csv", "a", encoding="utf-8") as fh:
         fh.write("only,three,cells\n")
     with pytest.raises(PackageReadError) as caught:
-        diff(ROOT, new)
+        diff(old, new)
     lines = len(read_rows(ROOT, "statements")) + 2
     assert str(caught.value) == (
         f"{new / 'data' / 'statements.csv'}:{lines}: 3 cells, the header has 10"
