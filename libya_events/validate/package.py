@@ -9,6 +9,7 @@ reads no file and opens no connection.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import re
@@ -341,9 +342,6 @@ def _resource(root: Path, resource: dict[str, Any]) -> tuple[TableSpec | None, l
 
 def _record_schema(root: Path, spec: TableSpec, findings: list[Finding]) -> None:
     """Read schemas/<table>.record.json, the JSON Schema of one record of the table."""
-    from jsonschema import SchemaError
-    from jsonschema.validators import validator_for
-
     rel = f"schemas/{spec.name}.record.json"
     spec.record_schema_path = rel
     file, problem = check_path(root, rel, f"record schema of {spec.name!r}")
@@ -373,12 +371,25 @@ def _record_schema(root: Path, spec: TableSpec, findings: list[Finding]) -> None
     if isinstance(dialect, str) and not _JSON_SCHEMA_DIALECTS.match(dialect):
         findings.append(_finding(Code.REMOTE_REFERENCE, path=rel, what="$schema", value=dialect))
         return
+    problem = _json_schema_problem(json.dumps(schema, sort_keys=True))
+    if problem:
+        unreadable(f"not a valid JSON Schema: {problem}")
+        return
+    spec.record_schema = schema
+
+
+@functools.lru_cache(maxsize=64)
+def _json_schema_problem(text: str) -> str | None:
+    """Why a JSON Schema (as JSON text) is not valid against its meta-schema, or None."""
+    from jsonschema import SchemaError
+    from jsonschema.validators import validator_for
+
+    schema = json.loads(text)
     try:
         validator_for(schema).check_schema(schema)
     except SchemaError as exc:
-        unreadable(f"not a valid JSON Schema: {exc.message}")
-        return
-    spec.record_schema = schema
+        return exc.message
+    return None
 
 
 def _check_foreign_tables(out: PackageLoad) -> None:
@@ -404,7 +415,6 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
     """The descriptor, Table Schemas and dialects checked by frictionless, handed over inline
     (schemas and dialects read by us, unknown profiles removed), so it reads nothing itself."""
     from frictionless import Dialect as FlDialect
-    from frictionless import Package, Schema
 
     findings: list[Finding] = []
     seen: set[str] = set()
@@ -427,8 +437,7 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
             for fk in schema.get("foreignKeys", []) or []:
                 if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
                     fk["reference"].pop("package", None)
-            resource["schema"] = schema
-            notes = _notes(Schema.validate_descriptor(schema))
+            notes = list(_schema_notes(json.dumps(schema, sort_keys=True)))
             for note in notes:
                 seen.add(note)
                 findings.append(
@@ -441,9 +450,7 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
                 )
             if notes:
                 spec.schema_ok = False
-                resource.pop("schema")
-        else:
-            resource.pop("schema", None)
+        resource.pop("schema", None)
         dialect = resource.get("dialect")
         if isinstance(dialect, str) or dialect is None:
             resource.pop("dialect", None)
@@ -459,11 +466,27 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
         resources.append(resource)
     descriptor["resources"] = resources or [{"name": "none", "path": "none.csv"}]
     root = str(out.root) if out.root else None
-    for note in _notes(Package.validate_descriptor(descriptor, basepath=root)):
+    for note in _package_notes(json.dumps(descriptor, sort_keys=True), root):
         if note not in seen:
             seen.add(note)
             findings.append(Finding.make(Code.DESCRIPTOR_INVALID, path=DESCRIPTOR, note=note))
     return findings
+
+
+@functools.lru_cache(maxsize=64)
+def _package_notes(text: str, basepath: str | None) -> tuple[str, ...]:
+    """frictionless's findings on a package descriptor (as JSON text)."""
+    from frictionless import Package
+
+    return tuple(_notes(Package.validate_descriptor(json.loads(text), basepath=basepath)))
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_notes(text: str) -> tuple[str, ...]:
+    """frictionless's findings on a Table Schema (as JSON text)."""
+    from frictionless import Schema
+
+    return tuple(_notes(Schema.validate_descriptor(json.loads(text))))
 
 
 def _notes(report: Any) -> list[str]:
