@@ -29,6 +29,13 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
         help="text (default), json (one object per finding), or github (workflow annotations)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing; use the exit status")
+    p.add_argument(
+        "--previous",
+        metavar="OLD",
+        default=None,
+        help="the previous release (a directory or git:REV): report its ids that are missing "
+        "without a retired_ids record",
+    )
     p.set_defaults(func=_run_validate)
 
 
@@ -36,7 +43,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     from libya_events.report import render
     from libya_events.validate import validate
 
-    report = validate(args.path)
+    report = validate(args.path, previous=args.previous)
     if not args.quiet:
         sys.stdout.write(render(report, args.format))
     return report.exit_code

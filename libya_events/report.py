@@ -14,7 +14,7 @@ from typing import Any, Literal
 from libya_events.errors import Code
 
 Severity = Literal["error", "warning"]
-Layer = Literal["package", "text", "table", "record", "rules"]
+Layer = Literal["package", "text", "table", "record", "rules", "history"]
 
 #: Version of the JSON document `Report.to_dict` returns (bumped on any incompatible change).
 JSON_FORMAT = "libya-events-validate/1"

@@ -8,6 +8,7 @@ the id is its key values joined by ``/`` in `primaryKey` order (slugs never cont
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from libya_events.snapshot import Key, Snapshot
@@ -42,7 +43,10 @@ class Removal:
         return id_text(self.key)
 
 
-def _cover(table: str, key: Key, row: dict[str, str], fks: list[dict], gone: dict) -> tuple | None:
+def cover(
+    table: str, key: Key, row: dict[str, str], fks: list[dict], gone: Collection[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """The (table, id) in `gone` that accounts for the row: its own id, or one it refers to."""
     if (table, id_text(key)) in gone:
         return (table, id_text(key))
     for fk in fks:
@@ -73,7 +77,7 @@ def removals(old: Snapshot, new: Snapshot) -> list[Removal]:
         for key, row in sorted(before.by_key().items()):
             if key in present:
                 continue
-            covered = None if name == RETIRED_TABLE else _cover(name, key, row, fks, gone)
+            covered = None if name == RETIRED_TABLE else cover(name, key, row, fks, gone)
             out.append(Removal(name, key, row, covered))
     return out
 

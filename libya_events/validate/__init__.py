@@ -31,9 +31,15 @@ __all__ = ["validate", "Report", "Finding", "Code"]
 
 
 def validate(
-    path: str | os.PathLike[str] | None = None, *, cell_limit: int = text.CELL_LIMIT
+    path: str | os.PathLike[str] | None = None,
+    *,
+    cell_limit: int = text.CELL_LIMIT,
+    previous: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Validate the data package at ``path`` (a directory or its ``datapackage.json``).
+
+    With ``previous`` (the previous release: a directory or ``git:REV``) the history layer
+    also checks that no id of that release disappeared without a retired_ids record.
 
     The default is the current directory when it holds a ``datapackage.json``, else the data
     package shipped with this installation. Never raises for bad input: every problem is a
@@ -79,6 +85,13 @@ def validate(
         findings.extend(cross.check(states))
 
     guarded("cross-table rules", rules)
+
+    def history() -> None:
+        from libya_events.validate import history as stable
+
+        findings.extend(stable.check(loaded.root, previous))
+
+    guarded("release history", history)
     for state in states.values():
         findings += state.findings
     return Report(

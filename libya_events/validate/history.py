@@ -16,7 +16,7 @@ from libya_events.errors import Code, PackageReadError, VersionError
 from libya_events.release import Version
 from libya_events.report import Finding
 from libya_events.snapshot import Snapshot, Table, checkout, read_package
-from libya_events.stable_ids import RETIRED_TABLE, removals, resolve, retired, reused
+from libya_events.stable_ids import RETIRED_TABLE, cover, removals, resolve, retired, reused
 
 
 def check(
@@ -59,9 +59,13 @@ def _key_label(table: Table) -> str:
 def _removed(old: Snapshot, new: Snapshot) -> list[Finding]:
     out = []
     retired_path = _retired_path(new)
-    for removal in removals(old, new):
-        if removal.table == RETIRED_TABLE or removal.recorded_as is not None:
-            continue
+    found = [r for r in removals(old, new) if r.table != RETIRED_TABLE and not r.recorded_as]
+    missing = {(r.table, r.id) for r in found}
+    for removal in found:
+        fks = old.tables[removal.table].schema.get("foreignKeys", [])
+        ids_only = {m for m in missing if m != (removal.table, removal.id)}
+        if cover(removal.table, removal.key, removal.row, fks, ids_only):
+            continue  # it refers to a missing id: one finding, for that id, is enough
         table = new.tables[removal.table]
         out.append(
             Finding.make(

@@ -1,0 +1,228 @@
+"""Stable ids against the previous release: `libya_events.validate.history` (layer `history`)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DESCRIPTOR, ROOT
+from release_helpers import add_event, copy_package, read_rows, retire, set_version, write_rows
+
+from libya_events.snapshot import read_package
+from libya_events.stable_ids import resolve
+from libya_events.validate.history import check
+
+VERSION = DESCRIPTOR["version"]
+GONE = "visit-postponed-2020-06-14"
+
+
+@pytest.fixture
+def new(tmp_path: Path) -> Path:
+    package = copy_package(tmp_path / "new")
+    set_version(package, "0.2.0")
+    return package
+
+
+def drop(package: Path, table: str, **match: str) -> None:
+    rows = read_rows(package, table)
+    kept = [r for r in rows if any(r[k] != v for k, v in match.items())]
+    assert len(kept) < len(rows)
+    write_rows(package, table, kept)
+
+
+def messages(findings) -> list[tuple[str, str | None, int | None, str | None, str]]:
+    return [(f.code, f.table, f.line, f.field, f.message) for f in findings]
+
+
+def test_the_shipped_package_against_itself_is_clean() -> None:
+    assert check(ROOT, ROOT) == []
+    assert check(ROOT) == []
+
+
+def test_an_id_removed_without_a_record_is_an_error(new: Path) -> None:
+    drop(new, "events", event_id=GONE)
+    assert messages(check(new, ROOT)) == [
+        (
+            "id-removed",
+            "events",
+            None,
+            "event_id",
+            f"data/events.csv: event_id '{GONE}' was in release {VERSION} and is missing; "
+            "restore the row or record it in data/retired_ids.csv (table, id, retired_in "
+            "0.2.0, reason, replaced_by, notes)",
+        )
+    ]
+
+
+def test_an_id_recorded_as_retired_passes(new: Path) -> None:
+    drop(new, "events", event_id=GONE)
+    drop(new, "event_links", event_id=GONE)
+    drop(new, "event_sources", event_id=GONE)
+    retire(new, "events", GONE, "0.2.0", "withdrawn")
+    assert check(new, ROOT) == []
+
+
+def test_a_link_row_removed_alone_needs_its_own_record(new: Path) -> None:
+    drop(new, "event_actors", event_id="berlin-conference-2020-01-19", actor_id="algeria")
+    key = "berlin-conference-2020-01-19/algeria/participant"
+    (finding,) = check(new, ROOT)
+    assert (finding.code, finding.table, finding.field, finding.value) == (
+        "id-removed",
+        "event_actors",
+        None,
+        key,
+    )
+    assert finding.message.startswith(f"data/event_actors.csv: event_id/actor_id/role '{key}' ")
+    retire(new, "event_actors", key, "0.2.0", "withdrawn")
+    assert check(new, ROOT) == []
+
+
+def test_a_retired_id_used_again_is_an_error(new: Path) -> None:
+    retire(new, "events", "berlin-conference-2020-01-19", "0.2.0", "withdrawn")
+    line = (
+        1
+        + [r["event_id"] for r in read_rows(new, "events")].index("berlin-conference-2020-01-19")
+        + 1
+    )
+    assert messages(check(new)) == [
+        (
+            "id-reused",
+            "events",
+            line,
+            "event_id",
+            f"data/events.csv line {line}: event_id 'berlin-conference-2020-01-19' was retired "
+            "in 0.2.0 (data/retired_ids.csv line 2) and is used again; give this row a new id",
+        )
+    ]
+
+
+def test_redirects_must_resolve_and_may_chain(new: Path) -> None:
+    drop(new, "events", event_id=GONE)
+    drop(new, "event_links", event_id=GONE)
+    drop(new, "event_sources", event_id=GONE)
+    retire(new, "events", GONE, "0.2.0", "merged", "lavrov-visit-turkey-2020-06-14")
+    assert check(new, ROOT) == []
+    assert resolve(read_package(new), "events", GONE) == "lavrov-visit-turkey-2020-06-14"
+    retire(new, "events", "old-name", "0.2.0", "renamed", GONE)
+    assert resolve(read_package(new), "events", "old-name") == "lavrov-visit-turkey-2020-06-14"
+    retire(new, "events", "older-name", "0.2.0", "renamed", "no-such-event")
+    assert messages(check(new)) == [
+        (
+            "retired-invalid",
+            "retired_ids",
+            3,
+            "replaced_by",
+            "data/retired_ids.csv line 3: replaced_by 'no-such-event' is not an id of events, "
+            "nor retired with a successor there",
+        )
+    ]
+
+
+def test_retired_rows_name_a_table_and_this_version(new: Path) -> None:
+    retire(new, "evnets", "x", "0.2.0", "withdrawn")
+    retire(new, "events", "y", "0.1.0", "withdrawn")
+    retire(new, "events", "z", "0.3.0", "withdrawn")
+    assert messages(check(new, ROOT)) == [
+        (
+            "retired-invalid",
+            "retired_ids",
+            2,
+            "retired_in",
+            "data/retired_ids.csv line 2: events id 'y' is retired in this release, so "
+            "retired_in is 0.2.0, not 0.1.0",
+        ),
+        (
+            "retired-invalid",
+            "retired_ids",
+            3,
+            "retired_in",
+            "data/retired_ids.csv line 3: retired_in 0.3.0 is later than this release, 0.2.0",
+        ),
+        (
+            "retired-invalid",
+            "retired_ids",
+            4,
+            "table",
+            "data/retired_ids.csv line 4: table 'evnets' is not a table of this package",
+        ),
+    ]
+
+
+def test_retired_ids_only_grows(tmp_path: Path, new: Path) -> None:
+    retire(new, "events", "old-event", "0.2.0", "withdrawn")
+    newer = copy_package(tmp_path / "newer", new)
+    set_version(newer, "0.3.0")
+    write_rows(newer, "retired_ids", [])
+    assert messages(check(newer, new)) == [
+        (
+            "retired-invalid",
+            "retired_ids",
+            None,
+            None,
+            "data/retired_ids.csv: the record of events id 'old-event' (retired in 0.2.0) was "
+            "in release 0.2.0 and is missing; retired_ids only grows",
+        )
+    ]
+
+
+def test_an_added_id_is_no_finding(new: Path) -> None:
+    add_event(new, "zz-added-event-2020-07-01")
+    assert check(new, ROOT) == []
+
+
+def test_an_unreadable_previous_release_is_a_finding(tmp_path: Path, new: Path) -> None:
+    (finding,) = check(new, tmp_path / "nowhere")
+    assert (finding.code, finding.severity, finding.layer) == (
+        "previous-unreadable",
+        "error",
+        "history",
+    )
+    assert finding.message == (
+        f"datapackage.json: the previous release {tmp_path / 'nowhere'} cannot be read: "
+        f"{tmp_path / 'nowhere'}: not a directory holding a datapackage.json"
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_previous_release_may_be_a_git_revision(tmp_path: Path) -> None:
+    repo = copy_package(tmp_path / "repo")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "0.1.0"], check=True)
+    set_version(repo, "0.2.0")
+    drop(repo, "events", event_id=GONE)
+    assert [f.code for f in check(repo, "git:HEAD")] == ["id-removed"]
+
+
+def test_validate_previous_fails_on_an_unrecorded_removal_and_passes_once_recorded(
+    new: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from libya_events.cli import main
+    from libya_events.validate import validate
+
+    for table in ("events", "event_links", "event_sources"):
+        drop(new, table, event_id=GONE)
+    report = validate(new, previous=ROOT)
+    assert report.flatten(["code", "layer", "table", "line", "field", "value"]) == [
+        ["id-removed", "history", "events", None, "event_id", GONE]
+    ]
+    assert report.exit_code == 1
+    assert main(["validate", str(new), "--previous", str(ROOT)]) == 1
+    assert (
+        f"  error: data/events.csv: event_id '{GONE}' was in release {VERSION} and is missing; "
+        in capsys.readouterr().out
+    )
+    retire(new, "events", GONE, "0.2.0", "withdrawn")
+    report = validate(new, previous=ROOT)
+    assert (report.findings, report.exit_code) == ([], 0)
+    assert main(["validate", str(new), "--previous", str(ROOT), "--quiet"]) == 0
+
+
+def test_validate_without_previous_still_catches_a_reused_id(new: Path) -> None:
+    from libya_events.validate import validate
+
+    retire(new, "events", "berlin-conference-2020-01-19", "0.2.0", "withdrawn")
+    assert [f.code for f in validate(new).findings] == ["id-reused"]
