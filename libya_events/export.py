@@ -350,7 +350,7 @@ _WRITERS: dict[str, Callable[[Snapshot, Path], None]] = {
     "json": _write_json,
     "zip": _write_zip,
 }
-_NEEDS = {"parquet": "pyarrow", "xlsx": "openpyxl"}
+_NEEDS = {"xlsx": "openpyxl"}
 
 
 @contextmanager

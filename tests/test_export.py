@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import sys
 import zipfile
 from pathlib import Path
 
@@ -223,3 +224,11 @@ def test_cli_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "no" / "x.json"
     assert main(["export", "--format", "json", str(missing)]) == 2
     assert capsys.readouterr().err == f"libya-events export: {missing.parent}: no such directory\n"
+
+
+def test_xlsx_without_openpyxl_names_the_extra(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(ExportError) as caught:
+        export(ROOT, "xlsx", tmp_path / "libya.xlsx")
+    assert str(caught.value) == "the xlsx export needs openpyxl: pip install 'libya-events[export]'"
+    assert list(tmp_path.iterdir()) == []
