@@ -86,3 +86,54 @@ def test_citation_from_the_api() -> None:
     assert libya_events.citation("cff") == (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="unknown citation style 'apa'"):
         libya_events.citation("apa")
+
+
+# --- the README's release examples are real output -------------------------------------------
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _example_packages(tmp_path):
+    from release_helpers import add_event, copy_package, set_version
+
+    old = copy_package(tmp_path / "libya-events-0.1.0")
+    set_version(old, "0.1.0")
+    new = copy_package(tmp_path / "new", old)
+    add_event(new, "example-meeting-2020-07-01", like="moscow-ministers-meeting-2020-01-13")
+    return old, new
+
+
+def test_the_readme_diff_examples_are_real_output(tmp_path) -> None:
+    from release_helpers import set_version
+
+    from libya_events.diff import diff
+
+    old, new = _example_packages(tmp_path)
+    unbumped = diff(old, new)
+    text = unbumped.render("text") + unbumped.check_bump()[1]
+    assert f"$ libya-events diff ../libya-events-0.1.0 . --check-bump\n{text}\n```" in README
+    set_version(new, "0.2.0")
+    bumped = diff(old, new)
+    markdown = bumped.render("markdown") + bumped.check_bump()[1]
+    command = "$ libya-events diff ../libya-events-0.1.0 . --format markdown --check-bump"
+    assert f"{command}\n{markdown}\n```" in README
+
+
+def test_the_readme_validate_previous_example_is_real_output(tmp_path) -> None:
+    from release_helpers import copy_package, read_rows, set_version, write_rows
+
+    from libya_events.report import render
+    from libya_events.validate import validate
+
+    old = copy_package(tmp_path / "libya-events-0.1.0")
+    set_version(old, "0.1.0")
+    new = copy_package(tmp_path / "new", old)
+    set_version(new, "0.2.0")
+    for table in ("events", "event_links", "event_sources"):
+        rows = read_rows(new, table)
+        write_rows(new, table, [r for r in rows if r["event_id"] != "visit-postponed-2020-06-14"])
+    out = render(validate(new, previous=old), "text").replace(str(new), ".")
+    block = README.split("$ libya-events validate . --previous ../libya-events-0.1.0\n")[1]
+    block = block.split("```")[0]
+    seconds = re.compile(r"\(\d+\.\d+ s\)")
+    assert seconds.sub("(T s)", out) == seconds.sub("(T s)", block)
