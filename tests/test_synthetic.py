@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from libya_events.errors import Code
 from libya_events.testing.package import shipped_schemas
 from libya_events.testing.synthetic import (
     FAULT_KINDS,
     SyntheticPackage,
     write_synthetic,
 )
+from libya_events.validate import validate
 
 N_EVENTS = 200
 EVERY_FAULT = dict.fromkeys(FAULT_KINDS, 2)
@@ -25,6 +27,17 @@ FRICTIONLESS_TYPE = {
     "pattern": "constraint-error",
     "duplicate-key": "primary-key",
     "missing-reference": "foreign-key",
+}
+# The finding code the validator reports for each kind of planted fault.
+CODE = {
+    "type": Code.TYPE_ERROR,
+    "enum": Code.CONSTRAINT_ERROR,
+    "pattern": Code.CONSTRAINT_ERROR,
+    "duplicate-key": Code.PRIMARY_KEY,
+    "missing-reference": Code.FOREIGN_KEY,
+    "reversed-dates": Code.DATE_ORDER,
+    "statement-outside-event": Code.STATEMENT_OUTSIDE_EVENT,
+    "record-rule": Code.RECORD_RULE,
 }
 
 
@@ -202,3 +215,19 @@ def test_bad_requests_are_refused_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / "d" / "x").write_text("")
     with pytest.raises(FileExistsError, match="is not empty"):
         write_synthetic(tmp_path / "d", 60)
+
+
+def test_the_validator_finds_nothing_in_a_clean_package(clean: SyntheticPackage) -> None:
+    report = validate(clean.path)
+    assert report.flatten(["code", "table", "line", "field", "message"]) == []
+    assert report.stats["rows"] == sum(clean.rows.values())
+
+
+def test_the_validator_finds_each_planted_fault_once_where_it_was_planted(
+    faulty: SyntheticPackage,
+) -> None:
+    report = validate(faulty.path)
+    found = sorted(report.flatten(["code", "table", "line", "field"]))
+    planted = sorted([CODE[f.kind].value, f.table, f.line, f.field] for f in faulty.faults)
+    assert found == planted
+    assert report.exit_code == 1
