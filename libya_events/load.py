@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import copy
 import csv
-import datetime as dt
 import difflib
 import functools
 import io
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +41,6 @@ from libya_events.errors import NotADataPackageError, TableReadError, UnknownIdE
 if TYPE_CHECKING:
     import pandas as pd
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WORDS = re.compile(r"[-_\s]+")
 _DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 _DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -168,96 +166,84 @@ def pandas_dtype(field: dict[str, Any]) -> Any:
     }.get(kind, pd.StringDtype())
 
 
-def _date_parser(field: dict[str, Any]) -> tuple[Callable[[str], Any], str]:
-    fmt = field.get("format", "default")
-    if fmt in ("default", "any") or "%" not in str(fmt):
+class _BadCell(Exception):
+    """A cell that is not of its field's type: its row position among the data rows."""
 
-        def parse(text: str) -> dt.date:
-            if not _ISO_DATE.match(text):
-                raise ValueError(text)
-            return dt.date.fromisoformat(text)
-
-        return parse, "a date (YYYY-MM-DD)"
-    return (lambda text: dt.datetime.strptime(text, fmt).date()), f"a date ({fmt})"
+    def __init__(self, position: int, value: str, expected: str):
+        super().__init__(value)
+        self.position, self.value, self.expected = position, value, expected
 
 
-def _number_parser(field: dict[str, Any]) -> Callable[[str], float]:
-    group = field.get("groupChar")
-    decimal = field.get("decimalChar", ".")
+def _column(field: dict[str, Any], raw: pd.Series, missing: frozenset[str]) -> Any:
+    """A typed pandas array from one column's text; a cell not of its type raises _BadCell.
 
-    def parse(text: str) -> float:
-        if group:
-            text = text.replace(group, "")
-        if decimal != ".":
-            text = text.replace(decimal, ".")
-        if "_" in text:
-            raise ValueError(text)
-        return float(text)
-
-    return parse
-
-
-def _boolean_parser(field: dict[str, Any]) -> tuple[Callable[[str], bool], str]:
-    truth = {v: True for v in field.get("trueValues", _DEFAULT_TRUE)}
-    truth.update({v: False for v in field.get("falseValues", _DEFAULT_FALSE)})
-    return truth.__getitem__, "one of " + ", ".join(truth)
-
-
-def _int_parser(text: str) -> int:
-    if "_" in text:
-        raise ValueError(text)
-    return int(text)
-
-
-def _column(spec: _TableSpec, field: dict[str, Any], cells: list[str], lines: list[int]) -> Any:
-    """A typed pandas array from one column's raw cells; a bad cell raises TableReadError."""
+    Typed values repeat (dates, vocabularies), so all but plain text is converted once per
+    distinct text and then spread back over the rows.
+    """
+    import numpy as np
     import pandas as pd
 
     dtype = pandas_dtype(field)
-    values: list[Any] = [None if cell in spec.missing else cell for cell in cells]
+    if dtype == pd.StringDtype():
+        return raw.mask(raw.isin(list(missing))).astype(dtype).array
+    codes, uniques = pd.factorize(raw)
+    text = pd.Series(uniques, dtype=pd.StringDtype())
+    typed, bad, expected = _convert(field, dtype, text.mask(text.isin(list(missing))))
+    bad_rows = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False)[codes])
+    if len(bad_rows):
+        raise _BadCell(int(bad_rows[0]), str(raw.iloc[bad_rows[0]]), expected)
+    return typed.take(codes).array
+
+
+def _convert(field: dict[str, Any], dtype: Any, text: pd.Series) -> tuple[pd.Series, Any, str]:
+    """``text`` (missing cells as NA) typed as ``dtype``, a mask of the cells that are not of
+    the field's type, and what such a cell should have been."""
+    import pandas as pd
+
+    present = text.notna()
     kind = field.get("type", "string")
-    parse: Callable[[str], Any] | None = None
-    expected = ""
     if isinstance(dtype, pd.CategoricalDtype):
-        allowed = set(dtype.categories)
-
-        def parse(text: str) -> str:
-            if text not in allowed:
-                raise ValueError(text)
-            return text
-
         expected = "one of the declared values (" + ", ".join(dtype.categories) + ")"
-    elif kind == "date":
-        parse, expected = _date_parser(field)
-    elif kind == "datetime":
-        parse, expected = pd.Timestamp, "a datetime (ISO 8601)"
-    elif kind == "number":
-        parse, expected = _number_parser(field), "a number"
-    elif kind in ("integer", "year"):
-        parse, expected = _int_parser, "an integer"
-    elif kind == "boolean":
-        parse, expected = _boolean_parser(field)
-    if parse is not None:
-        for i, value in enumerate(values):
-            if value is None:
-                continue
-            try:
-                values[i] = parse(value)
-            except (ValueError, KeyError, OverflowError):
-                raise TableReadError(
-                    f"{spec.path}, line {lines[i]}, field {field['name']!r}: "
-                    f"{value!r} is not {expected}",
-                    str(spec.path),
-                    lines[i],
-                    field["name"],
-                ) from None
+        bad = present & ~text.isin(list(dtype.categories))
+        return text.where(~bad).astype(dtype), bad, expected
+    if kind == "date":
+        fmt = field.get("format", "default")
+        custom = "%" in str(fmt)
+        typed = pd.to_datetime(text, format=fmt if custom else "%Y-%m-%d", errors="coerce")
+        bad = present & typed.isna()
+        if not custom:
+            bad |= present & text.str.len().ne(10)
+        return typed.astype(dtype), bad, f"a date ({fmt if custom else 'YYYY-MM-DD'})"
     if kind == "datetime":
-        return pd.to_datetime(pd.Series(values, dtype=object), utc=True).astype(dtype).array
-    return pd.array(values, dtype=dtype)
+        typed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+        return typed.astype(dtype), present & typed.isna(), "a datetime (ISO 8601)"
+    if kind in ("number", "integer", "year"):
+        digits = text
+        if field.get("groupChar"):
+            digits = digits.str.replace(field["groupChar"], "", regex=False)
+        if field.get("decimalChar", ".") != ".":
+            digits = digits.str.replace(field["decimalChar"], ".", regex=False)
+        number = pd.to_numeric(digits, errors="coerce")
+        if kind == "number":
+            bad = present & number.isna() & text.str.lower().ne("nan")
+            return number.astype(dtype), bad, "a number"
+        bad = present & (number.isna() | number.mod(1).ne(0))
+        return number.where(~bad).astype(dtype), bad, "an integer"
+    if kind == "boolean":
+        truth = {v: True for v in field.get("trueValues", _DEFAULT_TRUE)}
+        truth.update({v: False for v in field.get("falseValues", _DEFAULT_FALSE)})
+        bad = present & ~text.isin(list(truth))
+        typed = text.astype(object).map(truth).astype(dtype)
+        return typed, bad, "one of " + ", ".join(truth)
+    raise AssertionError(f"no conversion for {kind}")  # pandas_dtype gives strings the rest
 
 
-def _rows(spec: _TableSpec) -> tuple[list[str], list[list[str]], list[int]]:
-    """Header, data rows and each row's first line number, read as text."""
+def _scan(spec: _TableSpec) -> list[int]:
+    """Read the CSV record by record, raising TableReadError at the first structural fault
+    (encoding, quoting, header, cell count); otherwise the first line of each data row.
+
+    The slow, exact path: `read_table` reads with pandas and comes here for line numbers.
+    """
     file = str(spec.path)
     try:
         raw = spec.path.read_bytes()
@@ -285,69 +271,134 @@ def _rows(spec: _TableSpec) -> tuple[list[str], list[list[str]], list[int]]:
         skipinitialspace=spec.skipinitialspace,
         strict=True,
     )
-    rows: list[list[str]] = []
+    names = [f["name"] for f in spec.fields]
+    header_pending = spec.header
     lines: list[int] = []
     try:
         while True:
             first_line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
+            row = next(reader, None)
+            if row is None:
                 break
-            if row:
-                rows.append(row)
+            if not row:
+                continue
+            if header_pending:
+                _check_header(spec, row, names, first_line)
+                header_pending = False
+            elif len(row) != len(names):
+                raise TableReadError(
+                    f"{file}, line {first_line}: {len(row)} cells, but the header has {len(names)}",
+                    file,
+                    first_line,
+                )
+            else:
                 lines.append(first_line)
     except csv.Error as exc:
         raise TableReadError(
             f"{file}, line {reader.line_num}: malformed CSV: {exc}", file, reader.line_num
         ) from None
-    names = [f["name"] for f in spec.fields]
-    if not spec.header:
-        return names, rows, lines
-    if not rows:
+    if header_pending:
         raise TableReadError(f"{file}: empty file, expected the header row", file, 1)
-    header, header_line = rows.pop(0), lines.pop(0)
-    if header != names:
-        missing = [n for n in names if n not in header]
-        extra = [h for h in header if h not in names]
-        detail = "; ".join(
-            part
-            for part in (
-                "missing " + ", ".join(missing) if missing else "",
-                "unexpected " + ", ".join(extra) if extra else "",
-                "columns out of order" if not missing and not extra else "",
+    return lines
+
+
+def _check_header(spec: _TableSpec, header: list[str], names: list[str], line: int = 1) -> None:
+    if header == names:
+        return
+    missing = [n for n in names if n not in header]
+    extra = [h for h in header if h not in names]
+    parts = [
+        "missing " + ", ".join(missing) if missing else "",
+        "unexpected " + ", ".join(extra) if extra else "",
+        "columns out of order" if not missing and not extra else "",
+    ]
+    schema = spec.schema_file or f"the Table Schema of {spec.name!r}"
+    raise TableReadError(
+        f"{spec.path}, line {line}: the header does not match {schema}: "
+        f"{'; '.join(p for p in parts if p)}; expected {','.join(names)}",
+        str(spec.path),
+        line,
+    )
+
+
+def _first_record(spec: _TableSpec) -> list[str] | None:
+    """The header row, read with the csv module; None when it cannot be read cleanly."""
+    try:
+        with open(spec.path, encoding=spec.encoding, newline="") as fh:
+            reader = csv.reader(
+                fh,
+                delimiter=spec.delimiter,
+                quotechar=spec.quotechar,
+                doublequote=spec.doublequote,
+                escapechar=spec.escapechar,
+                skipinitialspace=spec.skipinitialspace,
+                strict=True,
             )
-            if part
-        )
-        schema = spec.schema_file or f"the Table Schema of {spec.name!r}"
-        raise TableReadError(
-            f"{file}, line {header_line}: the header does not match {schema}: {detail}; "
-            f"expected {','.join(names)}",
-            file,
-            header_line,
-        )
-    return header, rows, lines
+            return next(reader, None)
+    except (OSError, UnicodeDecodeError, LookupError, csv.Error):
+        return None
 
 
 def read_table(spec: _TableSpec) -> pd.DataFrame:
-    """Read one table's CSV as text and type each column from its Table Schema field."""
+    """Read one table's CSV as text (pandas' C reader), then type each column from its field.
+
+    Any fault found on the way is reported by `_scan`, which names the file and line.
+    Columns follow the schema; rows keep the file's order under a RangeIndex. A row with
+    fewer cells than the header reads as missing trailing cells (pandas fills them in); the
+    validator reports it.
+    """
     import pandas as pd
 
-    names, rows, lines = _rows(spec)
-    width = len(names)
-    for row, line in zip(rows, lines, strict=True):
-        if len(row) != width:
+    names = [f["name"] for f in spec.fields]
+    if spec.header:
+        header = _first_record(spec)
+        if header is None:
+            _scan(spec)
+        else:
+            _check_header(spec, header, names)
+    try:
+        raw = pd.read_csv(
+            spec.path,
+            header=None,
+            skiprows=1 if spec.header else 0,
+            dtype=pd.StringDtype(),
+            keep_default_na=False,
+            na_filter=False,
+            index_col=False,
+            sep=spec.delimiter,
+            quotechar=spec.quotechar,
+            doublequote=spec.doublequote,
+            escapechar=spec.escapechar,
+            skipinitialspace=spec.skipinitialspace,
+            encoding=spec.encoding,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        raw = pd.DataFrame({n: pd.array([], dtype=pd.StringDtype()) for n in names})
+    except (ValueError, UnicodeDecodeError, OSError) as exc:  # ParserError is a ValueError
+        _scan(spec)
+        raise TableReadError(f"{spec.path}: unreadable CSV: {exc}", str(spec.path)) from None
+    if raw.shape[1] != len(names):
+        _scan(spec)
+        raise TableReadError(
+            f"{spec.path}: {raw.shape[1]} columns, but the header has {len(names)}",
+            str(spec.path),
+        )
+    raw.columns = names
+    typed = {}
+    for field in spec.fields:
+        try:
+            typed[field["name"]] = _column(field, raw[field["name"]], spec.missing)
+        except _BadCell as bad:
+            line = _scan(spec)[bad.position]
             raise TableReadError(
-                f"{spec.path}, line {line}: {len(row)} cells, but the header has {width}",
+                f"{spec.path}, line {line}, field {field['name']!r}: "
+                f"{bad.value!r} is not {bad.expected}",
                 str(spec.path),
                 line,
-            )
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    data = {
-        field["name"]: _column(spec, field, list(cells), lines)
-        for field, cells in zip(spec.fields, columns, strict=True)
-    }
-    return pd.DataFrame(data, columns=names)
+                field["name"],
+            ) from None
+    return pd.DataFrame(typed, columns=names)
 
 
 class Dataset:

@@ -317,14 +317,25 @@ def test_a_header_that_disagrees_with_the_schema_names_the_file(package: Path) -
     )
 
 
-def test_a_row_with_too_few_cells_names_its_line(package: Path) -> None:
+def test_a_row_with_too_many_cells_names_its_line(package: Path) -> None:
     path = package / "data" / "event_links.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
-    lines[3] = lines[3].rsplit(",", 1)[0]
+    lines[3] += ",extra"
     path.write_text("\n".join(lines), encoding="utf-8")
     assert error(TableReadError, le.load, package) == (
-        f"{path}, line 4: 4 cells, but the header has 5"
+        f"{path}, line 4: 6 cells, but the header has 5"
     )
+
+
+def test_a_row_with_too_few_cells_reads_as_missing_trailing_cells(package: Path) -> None:
+    path = package / "data" / "event_links.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[3].endswith(",tass-2020-06-20,")
+    lines[3] = lines[3].removesuffix(",tass-2020-06-20,")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    links = le.load(package).event_links
+    assert links.loc[2, ["source_id", "notes"]].isna().tolist() == [True, True]
+    assert links.loc[2, "related_event_id"] == "cairo-initiative-2020-06-06"
 
 
 def test_a_bad_date_names_file_line_and_field(package: Path) -> None:
