@@ -2,18 +2,10 @@
 
 Column dtypes follow each field of the Table Schema, never a hand-kept list:
 
-=============================  ====================================================
-Table Schema field             pandas dtype
-=============================  ====================================================
-``string`` with an ``enum``    ``CategoricalDtype(categories=enum)`` (declared order)
-other ``string`` (and the      ``StringDtype()`` (``"string"``)
-types pandas has no dtype for)
-``date``                       ``datetime64[s]``
-``datetime``                   ``datetime64[s, UTC]``
-``number``                     ``Float64``
-``integer``, ``year``          ``Int64``
-``boolean``                    ``boolean``
-=============================  ====================================================
+- ``string`` with ``constraints.enum``: ``CategoricalDtype(categories=enum)``, declared order;
+- other ``string`` fields, and types pandas has no dtype for: ``StringDtype()`` (``"string"``);
+- ``date``: ``datetime64[s]`` (``datetime``: ``datetime64[s, UTC]``);
+- ``number``: ``Float64``; ``integer`` and ``year``: ``Int64``; ``boolean``: ``boolean``.
 
 A cell equal to one of the schema's ``missingValues`` (default: the empty string) is missing
 (``pd.NA``, ``NaT`` or a missing category); every other text, "NA" included, is kept as written.
@@ -131,12 +123,22 @@ class _TableSpec:
                 f"not a data package: the Table Schema of {name!r} has no list of named fields"
             )
         self.fields: list[dict[str, Any]] = fields
-        fmt = resource.get("format", self.path.suffix.lstrip("."))
+        fmt = str(resource.get("format", self.path.suffix.lstrip("."))).lower()
         if fmt != "csv":
             raise NotADataPackageError(
                 f"not a data package: resource {name!r} has format {fmt!r}; only csv is read"
             )
         dialect = resource.get("dialect") or {}
+        if not isinstance(dialect, dict):
+            raise NotADataPackageError(
+                f"not a data package: the dialect of resource {name!r} must be an object"
+            )
+        for key in ("delimiter", "quoteChar", "escapeChar"):
+            if key in dialect and not (isinstance(dialect[key], str) and len(dialect[key]) == 1):
+                raise NotADataPackageError(
+                    f"not a data package: the dialect of resource {name!r} has {key} "
+                    f"{dialect[key]!r}; it must be one character"
+                )
         self.delimiter: str = dialect.get("delimiter", ",")
         self.quotechar: str = dialect.get("quoteChar", '"')
         self.doublequote: bool = dialect.get("doubleQuote", True)
@@ -390,10 +392,11 @@ def read_table(spec: _TableSpec) -> pd.DataFrame:
         try:
             typed[field["name"]] = _column(field, raw[field["name"]], spec.missing)
         except _BadCell as bad:
-            line = _scan(spec)[bad.position]
+            lines = _scan(spec)
+            line = lines[bad.position] if bad.position < len(lines) else None
+            where = f", line {line}" if line else f", data row {bad.position + 1}"
             raise TableReadError(
-                f"{spec.path}, line {line}, field {field['name']!r}: "
-                f"{bad.value!r} is not {bad.expected}",
+                f"{spec.path}{where}, field {field['name']!r}: {bad.value!r} is not {bad.expected}",
                 str(spec.path),
                 line,
                 field["name"],

@@ -380,6 +380,27 @@ def test_text_that_is_not_utf8_names_its_line(package: Path) -> None:
     assert message == f"{path}, line 6: not valid utf-8-sig text (invalid continuation byte)"
 
 
+def test_the_resource_dialect_is_followed(tmp_path: Path) -> None:
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "number"}]
+    (tmp_path / "t.csv").write_text("x;'1;5'\n'p;q';2.5\n", encoding="utf-8")
+    dialect = {"delimiter": ";", "quoteChar": "'", "header": False}
+    resource = {"name": "t", "path": "t.csv", "dialect": dialect, "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    with pytest.raises(TableReadError) as info:
+        le.load(tmp_path)
+    assert str(info.value) == f"{tmp_path / 't.csv'}, line 1, field 'b': '1;5' is not a number"
+    (tmp_path / "t.csv").write_text("x;1.5\n'p;q';2.5\n", encoding="utf-8")
+    t = le.load(tmp_path)["t"]
+    assert t["a"].tolist() == ["x", "p;q"]
+    assert t["b"].tolist() == [1.5, 2.5]
+    resource["dialect"] = {"delimiter": ";;"}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    assert error(NotADataPackageError, le.load, tmp_path) == (
+        "not a data package: the dialect of resource 't' has delimiter ';;'; "
+        "it must be one character"
+    )
+
+
 def test_unknown_table_names_suggest_close_ones(ds: le.Dataset) -> None:
     assert error(UnknownIdError, ds.__getitem__, "evnts") == (
         f"unknown table 'evnts': not in the data package {ROOT}; "
