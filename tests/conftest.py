@@ -24,3 +24,32 @@ def shared_source() -> Path:
     if not (SHARED_SOURCE / "REFERENCES.md").is_file():
         pytest.skip("shared/source is not beside this checkout")
     return SHARED_SOURCE
+
+
+# --- hypothesis profiles for the property-based tests (tests/test_properties_*.py) ----------
+# LIBYA_EVENTS_HYPOTHESIS_PROFILE=ci (default, quick) or dev (thorough, >= 2000 examples).
+# The example database lives outside the repository, and is off in CI.
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import HealthCheck, settings
+    from hypothesis.database import DirectoryBasedExampleDatabase
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    database = (
+        None
+        if os.environ.get("CI")
+        else DirectoryBasedExampleDatabase(cache / "libya-events" / "hypothesis")
+    )
+    common: dict[str, Any] = {
+        "deadline": None,
+        "database": database,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+        "print_blob": True,
+    }
+    settings.register_profile("ci", max_examples=25, **common)
+    settings.register_profile("dev", max_examples=2000, **common)
+    settings.load_profile(os.environ.get("LIBYA_EVENTS_HYPOTHESIS_PROFILE", "ci"))
+
+
+_hypothesis_profiles()
