@@ -633,17 +633,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(states: dict[str, TableState]) -> list[Finding]:
-    """Run every rule on the tables that were read; a rule whose tables or columns the package
-    does not declare is reported as skipped (a warning)."""
+def check(states: dict[str, TableState], declared: set[str] | None = None) -> list[Finding]:
+    """Run every rule on the tables that were read. A rule needing a table or column the
+    package does not declare is reported as skipped (a warning); one whose table was declared
+    but could not be read is skipped silently (that table's own finding says why)."""
     tables = {name: Table(s) for name, s in states.items() if s.usable}
+    declared = set(states) if declared is None else declared | set(states)
     findings: list[Finding] = []
     for rule in RULES:
         missing = [
             f"{name}.{column}" if column else name
             for name, columns in rule.needs.items()
             for column in columns or ("",)
-            if name not in states or (column and column not in states[name].spec.field_names)
+            if name not in declared
+            or (name in states and column and column not in states[name].spec.field_names)
         ]
         if missing:
             findings.append(

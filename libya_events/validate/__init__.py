@@ -82,7 +82,7 @@ def validate(
     def rules() -> None:
         from libya_events import rules as cross
 
-        findings.extend(cross.check(states))
+        findings.extend(cross.check(states, declared=_declared(loaded.descriptor)))
 
     guarded("cross-table rules", rules)
 
@@ -91,7 +91,10 @@ def validate(
 
         findings.extend(stable.check(loaded.root, previous))
 
-    guarded("release history", history)
+    # The history layer reads the package again with its own reader: only once every file the
+    # descriptor names is known to be a safe, regular file inside the package.
+    if _all_files_safe(loaded, states):
+        guarded("release history", history)
     for state in states.values():
         findings += state.findings
     return Report(
@@ -101,6 +104,23 @@ def validate(
         rows=sum(s.nrows for s in states.values()),
         seconds=time.perf_counter() - started,
         order={s.name: s.spec.field_names for s in states.values()},
+    )
+
+
+def _declared(descriptor: dict[str, Any]) -> set[str]:
+    resources = descriptor.get("resources") or []
+    return {r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)}
+
+
+def _all_files_safe(loaded: package.PackageLoad, states: dict[str, TableState]) -> bool:
+    """True when every resource was accepted and its file read as a regular file."""
+    if len(states) != len(loaded.descriptor.get("resources") or []):
+        return False
+    return all(
+        s.spec.file is not None
+        and s.sheet is not None
+        and (s.spec.schema_path is None or s.spec.schema is not None)
+        for s in states.values()
     )
 
 

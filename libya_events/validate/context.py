@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from libya_events.errors import Code
 from libya_events.report import Finding
@@ -62,6 +63,8 @@ class TableState:
     typed: dict[str, pa.Array] = field(default_factory=dict)
     #: Schema field name -> bool mask of cells holding a value (not missing, cell present).
     present: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Column -> cached masks (see `missing` and `printable`).
+    cache: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -84,6 +87,31 @@ class TableState:
         if self.sheet is not None and column < self.sheet.width:
             return self.sheet.labels[column]
         return None
+
+    def missing(self, column: int) -> np.ndarray:
+        """Cells at ``column`` holding no value: a missing value, or beyond the row's end."""
+        key = ("missing", column)
+        if key not in self.cache:
+            sheet = self.sheet
+            assert sheet is not None
+            values = sheet.columns[column]
+            markers = self.spec.missing_values
+            if markers == [""]:
+                empty = pc.equal(pc.binary_length(values), 0)
+            else:
+                empty = pc.is_in(values, value_set=pa.array(markers, pa.string()))
+            found = np.asarray(pc.fill_null(empty, False).to_numpy(zero_copy_only=False), bool)
+            self.cache[key] = found | (sheet.ncells <= column)
+        return self.cache[key]
+
+    def printable(self, column: int) -> np.ndarray:
+        """Cells at ``column`` made only of printable ASCII (where regex engines agree)."""
+        key = ("printable", column)
+        if key not in self.cache:
+            assert self.sheet is not None
+            found = pc.fill_null(pc.ascii_is_printable(self.sheet.columns[column]), False)
+            self.cache[key] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+        return self.cache[key]
 
     # -- claims --------------------------------------------------------------------------------
 

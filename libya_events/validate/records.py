@@ -254,12 +254,19 @@ def _check_rule(
                 present = state.present[name]
                 outcome = _outcome(records.values(name), sub, present)
                 columns.append(np.where(present, outcome.astype(np.int8), 2))
-        signature = np.stack(columns, axis=1) if columns else np.zeros((len(check), 1), np.int8)
+        signature = np.zeros(len(check), dtype=np.int64)
+        for column in columns[:39]:  # base 3 fits 39 digits in int64
+            signature = signature * 3 + column
+        if len(columns) > 39:
+            stacked = np.stack(columns[39:], axis=1)
+            rest = np.unique(stacked, axis=0, return_inverse=True)[1].reshape(-1)
+            signature = np.unique(signature, return_inverse=True)[1] * (rest.max() + 1) + rest
         idx = np.flatnonzero(check)
-        _, first, inverse = np.unique(
-            signature[idx], axis=0, return_index=True, return_inverse=True
-        )
-        groups = [(idx[f], idx[inverse.reshape(-1) == g]) for g, f in enumerate(first)]
+        _, first, inverse = np.unique(signature[idx], return_index=True, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.cumsum(np.bincount(inverse, minlength=len(first)))[:-1]
+        members = np.split(idx[order], bounds)
+        groups = [(idx[f], m) for f, m in zip(first, members, strict=True)]
     else:
         groups = [(i, np.array([i])) for i in np.flatnonzero(check).tolist()]
     validator = _validator(rule)

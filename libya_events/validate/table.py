@@ -23,7 +23,6 @@ from libya_events.validate.context import TableState
 from libya_events.validate.text import mask
 
 _FAST_STRING_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
-_ASCII_PRINTABLE = r"^[\x20-\x7e]*$"
 _TYPE_NAMES = {
     "date": "date (YYYY-MM-DD)",
     "datetime": "datetime (YYYY-MM-DDThh:mm:ssZ)",
@@ -37,7 +36,9 @@ _TYPE_NAMES = {
 # -- helpers shared with the record layer ----------------------------------------------------------
 
 
-def regex_mask(values: pa.Array, pattern: str, *, search: bool = False) -> np.ndarray:
+def regex_mask(
+    values: pa.Array, pattern: str, *, search: bool = False, simple: np.ndarray | None = None
+) -> np.ndarray:
     """Where ``values`` match ``pattern`` as Python's ``re.match`` (or ``re.search``) would.
 
     Cells of printable ASCII go to RE2 (linear time, vectorised), anchored to behave as
@@ -56,7 +57,9 @@ def regex_mask(values: pa.Array, pattern: str, *, search: bool = False) -> np.nd
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         fast = None
     if fast is not None:
-        simple = mask(pc.match_substring_regex(values, _ASCII_PRINTABLE)) & valid
+        if simple is None:
+            simple = mask(pc.ascii_is_printable(values))
+        simple = simple & valid
         result[simple] = fast[simple]
         rest &= ~simple
     index = np.flatnonzero(rest)
@@ -166,15 +169,12 @@ def _header_as_row(state: TableState) -> None:
     sheet.header_line = None
     state.claimed_rows = None
     state.claimed = {}
+    state.cache = {}
 
 
 def missing_mask(state: TableState, column: int) -> np.ndarray:
     """Cells at ``column`` that hold no value: a missing value, or beyond the row's end."""
-    sheet = state.sheet
-    assert sheet is not None
-    values = sheet.columns[column]
-    missing = mask(pc.is_in(values, value_set=pa.array(state.spec.missing_values, pa.string())))
-    return missing | (sheet.ncells <= column)
+    return state.missing(column)
 
 
 def check_rows(state: TableState) -> None:
@@ -188,6 +188,8 @@ def check_rows(state: TableState) -> None:
     if sheet.header_line is not None and width:
         same = sheet.ncells == width
         for j, col in enumerate(sheet.columns):
+            if not same.any():
+                break
             same &= mask(pc.equal(col, sheet.labels[j]))
         for index in np.flatnonzero(same & free).tolist():
             state.add(Code.DUPLICATE_HEADER, index)
@@ -280,7 +282,7 @@ def _string_constraints(
     if isinstance(constraints.get("pattern"), str):
         pattern = constraints["pattern"]
         try:
-            hits = ~regex_mask(values, f"^{pattern}$")  # frictionless anchors it so
+            hits = ~regex_mask(values, f"^{pattern}$", simple=state.printable(j))
         except re.error as exc:
             state.add(
                 Code.CONSTRAINT_ERROR,

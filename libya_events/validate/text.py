@@ -7,6 +7,8 @@ in NFC), each checked column by column with pyarrow's vectorised string kernels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,7 +19,7 @@ from libya_events.validate.context import TableState
 #: The largest cell accepted, in bytes.
 CELL_LIMIT = 1_000_000
 _CONTROL = r"[\x00-\x09\x0b-\x1f\x7f-\x9f]"
-_FORMULA = r"^[=+\-@]"
+_FORMULA = ["=", "+", "-", "@"]
 
 
 def mask(array: pa.Array) -> np.ndarray:
@@ -69,16 +71,18 @@ def check_cells(
         free = state.free(column) & (sheet.ncells > column)
         if not free.any():
             continue
-        ascii_only = mask(pc.string_is_ascii(values))
+        printable = state.printable(column)
+        ascii_only = printable | mask(pc.string_is_ascii(values))
+        odd = _where(~printable, lambda sub: pc.match_substring_regex(sub, _CONTROL), values)
         checks: list[tuple[Code, np.ndarray, dict[str, object]]] = [
             (Code.HUGE_FIELD, mask(pc.greater(pc.binary_length(values), limit)), {"limit": limit}),
-            (Code.NUL_BYTE, mask(pc.match_substring(values, "\x00")), {}),
-            (Code.CONTROL_CHARACTER, mask(pc.match_substring_regex(values, _CONTROL)), {}),
+            (Code.NUL_BYTE, odd & mask(pc.match_substring(values, "\x00")), {}),
+            (Code.CONTROL_CHARACTER, odd, {}),
         ]
         if string_columns is None or column in string_columns:
-            checks.append(
-                (Code.FORMULA_PREFIX, mask(pc.match_substring_regex(values, _FORMULA)), {})
-            )
+            first = pc.utf8_slice_codeunits(values, 0, 1)
+            formula = mask(pc.is_in(first, value_set=pa.array(_FORMULA, pa.string())))
+            checks.append((Code.FORMULA_PREFIX, formula, {}))
         trimmed = pc.utf8_trim_whitespace(values)
         checks.append((Code.WHITESPACE, ~mask(pc.equal(values, trimmed)), {}))
         if not ascii_only.all():
@@ -93,6 +97,15 @@ def check_cells(
                 state.add(code, index, column, value=value, **_params(code, value), **extra)
             state.claim(column, hits)
             free &= ~hits
+
+
+def _where(rows: np.ndarray, kernel: Callable[[pa.Array], pa.Array], values: pa.Array):
+    """A boolean kernel run only on the rows selected (False elsewhere)."""
+    out = np.zeros(len(values), dtype=bool)
+    index = np.flatnonzero(rows)
+    if index.size:
+        out[index] = mask(kernel(values.take(pa.array(index))))
+    return out
 
 
 def _params(code: Code, value: str) -> dict[str, object]:
