@@ -226,3 +226,13 @@ def test_validate_without_previous_still_catches_a_reused_id(new: Path) -> None:
 
     retire(new, "events", "berlin-conference-2020-01-19", "0.2.0", "withdrawn")
     assert [f.code for f in validate(new).findings] == ["id-reused"]
+
+
+def test_an_unbumped_release_is_told_the_version_a_retirement_needs(new: Path) -> None:
+    set_version(new, VERSION)
+    drop(new, "events", event_id=GONE)
+    (finding,) = check(new, ROOT)
+    next_minor = ".".join([VERSION.split(".")[0], str(int(VERSION.split(".")[1]) + 1), "0"])
+    assert finding.message.endswith(
+        f"(table, id, retired_in {next_minor}, reason, replaced_by, notes)"
+    )

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from libya_events.errors import Code, PackageReadError, VersionError
-from libya_events.release import Version
+from libya_events.release import Bump, Version
 from libya_events.report import Finding
 from libya_events.snapshot import Snapshot, Table, checkout, read_package
 from libya_events.stable_ids import RETIRED_TABLE, cover, removals, resolve, retired, reused
@@ -59,6 +59,13 @@ def _key_label(table: Table) -> str:
 def _removed(old: Snapshot, new: Snapshot) -> list[Finding]:
     out = []
     retired_path = _retired_path(new)
+    before, after = _version(old.version), _version(new.version)
+    # a recorded retirement is a minor change: name the release it belongs in
+    retired_in = (
+        str(before.bumped(Bump.MINOR))
+        if before is not None and (after is None or after <= before)
+        else new.version
+    )
     found = [r for r in removals(old, new) if r.table != RETIRED_TABLE and not r.recorded_as]
     missing = {(r.table, r.id) for r in found}
     for removal in found:
@@ -77,7 +84,7 @@ def _removed(old: Snapshot, new: Snapshot) -> list[Finding]:
                 key=_key_label(table),
                 id=removal.id,
                 old_version=old.version,
-                new_version=new.version,
+                new_version=retired_in,
                 retired_path=retired_path,
             )
         )
