@@ -311,16 +311,26 @@ def _write_json(snapshot: Snapshot, dest: Path) -> None:
 def release_files(snapshot: Snapshot) -> dict[str, bytes]:
     """Archive name -> contents of every file in the release zip, in archive order."""
     root = snapshot.root
-    files: dict[str, bytes] = {"datapackage.json": (root / "datapackage.json").read_bytes()}
+
+    def read(rel: str) -> bytes:
+        path = root / rel
+        if not path.resolve().is_relative_to(root.resolve()) or not path.is_file():
+            raise ExportError(
+                f"{path}: not a regular file inside the package; the release zip takes "
+                "nothing from outside it"
+            )
+        return path.read_bytes()
+
+    files: dict[str, bytes] = {"datapackage.json": read("datapackage.json")}
     for table in snapshot.tables.values():
-        files[table.resource["path"]] = (root / table.resource["path"]).read_bytes()
+        files[table.resource["path"]] = read(table.resource["path"])
     for schema in sorted((root / "schemas").glob("*.json")):
-        files[f"schemas/{schema.name}"] = schema.read_bytes()
+        files[f"schemas/{schema.name}"] = read(f"schemas/{schema.name}")
     files["docs/codebook.md"] = codebook.render(snapshot).encode("utf-8")
     files["CITATION.cff"] = citation_cff(snapshot.descriptor).encode("utf-8")
     for extra in _ZIP_EXTRAS:
         if (root / extra).is_file():
-            files[extra] = (root / extra).read_bytes()
+            files[extra] = read(extra)
     return files
 
 

@@ -126,6 +126,22 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
     return header, rows, lines
 
 
+def _inside(root: Path, ref: object, where: str) -> Path:
+    """`root / ref`, refusing a reference that is not a local path inside the package."""
+    text = str(ref)
+    if (
+        not isinstance(ref, str)
+        or "://" in text
+        or Path(text).is_absolute()
+        or ".." in Path(text).parts
+    ):
+        raise PackageReadError(f"{where}: {text!r} is not a relative path inside the package")
+    path = root / text
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise PackageReadError(f"{where}: {text!r} leads outside the package")
+    return path
+
+
 def read_package(path: str | Path, only: Collection[str] | None = None) -> Snapshot:
     """Read the data package whose `datapackage.json` is in directory `path` (or is `path`).
 
@@ -148,10 +164,10 @@ def read_package(path: str | Path, only: Collection[str] | None = None) -> Snaps
             continue
         schema = resource.get("schema", {})
         if isinstance(schema, str):
-            schema = _read_json(root / schema)
+            schema = _read_json(_inside(root, schema, where))
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
             raise PackageReadError(f"{where} ({resource['name']}): its schema has no 'fields'")
-        header, rows, lines = _read_csv(root / resource["path"])
+        header, rows, lines = _read_csv(_inside(root, resource["path"], where))
         tables[resource["name"]] = Table(resource["name"], resource, schema, header, rows, lines)
     return Snapshot(root, descriptor, tables)
 

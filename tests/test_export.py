@@ -15,7 +15,7 @@ from release_helpers import copy_package, read_rows, read_schema, write_rows
 
 from libya_events import codebook
 from libya_events.cli import main
-from libya_events.errors import ExportError
+from libya_events.errors import ExportError, PackageReadError
 from libya_events.export import FORMATS, export
 from libya_events.snapshot import read_package
 
@@ -232,3 +232,26 @@ def test_xlsx_without_openpyxl_names_the_extra(tmp_path: Path, monkeypatch) -> N
         export(ROOT, "xlsx", tmp_path / "libya.xlsx")
     assert str(caught.value) == "the xlsx export needs openpyxl: pip install 'libya-events[export]'"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_nothing_outside_the_package_is_read_or_zipped(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.json"
+    secret.write_text("{}", encoding="utf-8")
+    package = copy_package(tmp_path / "pkg")
+    (package / "schemas" / "leak.json").symlink_to(secret)
+    with pytest.raises(ExportError) as caught:
+        export(package, "zip", tmp_path / "out.zip")
+    assert str(caught.value) == (
+        f"{package / 'schemas' / 'leak.json'}: not a regular file inside the package; the "
+        "release zip takes nothing from outside it"
+    )
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = "../secret.json"
+    (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    with pytest.raises(PackageReadError) as caught:
+        export(package, "json", tmp_path / "out.json")
+    assert str(caught.value) == (
+        f"{package / 'datapackage.json'}: resources[0]: '../secret.json' is not a relative path "
+        "inside the package"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg", "secret.json"]
