@@ -176,8 +176,9 @@ class _BadCell(Exception):
         self.position, self.value, self.expected = position, value, expected
 
 
-def _column(field: dict[str, Any], raw: pd.Series, missing: frozenset[str]) -> Any:
-    """A typed pandas array from one column's text; a cell not of its type raises _BadCell.
+def _column(field: dict[str, Any], raw: pd.Series) -> Any:
+    """A typed pandas array from one column's text (missing cells already NA); a cell not of
+    the field's type raises _BadCell.
 
     Typed values repeat (dates, vocabularies), so all but plain text is converted once per
     distinct text and then spread back over the rows.
@@ -187,38 +188,34 @@ def _column(field: dict[str, Any], raw: pd.Series, missing: frozenset[str]) -> A
 
     dtype = pandas_dtype(field)
     if dtype == pd.StringDtype():
-        return raw.mask(raw.isin(list(missing))).astype(dtype).array
-    codes, uniques = pd.factorize(raw)
-    text = pd.Series(uniques, dtype=pd.StringDtype())
-    typed, bad, expected = _convert(field, dtype, text.mask(text.isin(list(missing))))
-    bad_rows = np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False)[codes])
+        return raw.array
+    codes, uniques = pd.factorize(raw.array)
+    typed, bad, expected = _convert(field, dtype, pd.Series(uniques))
+    bad_rows = np.flatnonzero((codes >= 0) & bad.to_numpy(dtype=bool)[codes])
     if len(bad_rows):
         raise _BadCell(int(bad_rows[0]), str(raw.iloc[bad_rows[0]]), expected)
-    return typed.take(codes).array
+    return typed.array.take(codes, allow_fill=True)
 
 
 def _convert(field: dict[str, Any], dtype: Any, text: pd.Series) -> tuple[pd.Series, Any, str]:
-    """``text`` (missing cells as NA) typed as ``dtype``, a mask of the cells that are not of
-    the field's type, and what such a cell should have been."""
+    """Distinct non-missing ``text`` typed as ``dtype``, a mask of the texts that are not of
+    the field's type, and what such a text should have been."""
     import pandas as pd
 
-    present = text.notna()
     kind = field.get("type", "string")
     if isinstance(dtype, pd.CategoricalDtype):
         expected = "one of the declared values (" + ", ".join(dtype.categories) + ")"
-        bad = present & ~text.isin(list(dtype.categories))
+        bad = ~text.isin(list(dtype.categories))
         return text.where(~bad).astype(dtype), bad, expected
     if kind == "date":
         fmt = field.get("format", "default")
         custom = "%" in str(fmt)
         typed = pd.to_datetime(text, format=fmt if custom else "%Y-%m-%d", errors="coerce")
-        bad = present & typed.isna()
-        if not custom:
-            bad |= present & text.str.len().ne(10)
+        bad = typed.isna() if custom else typed.isna() | text.str.len().ne(10)
         return typed.astype(dtype), bad, f"a date ({fmt if custom else 'YYYY-MM-DD'})"
     if kind == "datetime":
         typed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-        return typed.astype(dtype), present & typed.isna(), "a datetime (ISO 8601)"
+        return typed.astype(dtype), typed.isna(), "a datetime (ISO 8601)"
     if kind in ("number", "integer", "year"):
         digits = text
         if field.get("groupChar"):
@@ -227,16 +224,14 @@ def _convert(field: dict[str, Any], dtype: Any, text: pd.Series) -> tuple[pd.Ser
             digits = digits.str.replace(field["decimalChar"], ".", regex=False)
         number = pd.to_numeric(digits, errors="coerce")
         if kind == "number":
-            bad = present & number.isna() & text.str.lower().ne("nan")
-            return number.astype(dtype), bad, "a number"
-        bad = present & (number.isna() | number.mod(1).ne(0))
+            return number.astype(dtype), number.isna() & text.str.lower().ne("nan"), "a number"
+        bad = number.isna() | number.mod(1).ne(0)
         return number.where(~bad).astype(dtype), bad, "an integer"
     if kind == "boolean":
         truth = {v: True for v in field.get("trueValues", _DEFAULT_TRUE)}
         truth.update({v: False for v in field.get("falseValues", _DEFAULT_FALSE)})
-        bad = present & ~text.isin(list(truth))
         typed = text.astype(object).map(truth).astype(dtype)
-        return typed, bad, "one of " + ", ".join(truth)
+        return typed, ~text.isin(list(truth)), "one of " + ", ".join(truth)
     raise AssertionError(f"no conversion for {kind}")  # pandas_dtype gives strings the rest
 
 
@@ -365,7 +360,7 @@ def read_table(spec: _TableSpec) -> pd.DataFrame:
             skiprows=1 if spec.header else 0,
             dtype=pd.StringDtype(),
             keep_default_na=False,
-            na_filter=False,
+            na_values=list(spec.missing),
             index_col=False,
             sep=spec.delimiter,
             quotechar=spec.quotechar,
@@ -390,7 +385,7 @@ def read_table(spec: _TableSpec) -> pd.DataFrame:
     typed = {}
     for field in spec.fields:
         try:
-            typed[field["name"]] = _column(field, raw[field["name"]], spec.missing)
+            typed[field["name"]] = _column(field, raw[field["name"]])
         except _BadCell as bad:
             lines = _scan(spec)
             line = lines[bad.position] if bad.position < len(lines) else None
