@@ -414,8 +414,8 @@ class Code(str, Enum):
     # -- any layer -------------------------------------------------------------------------------
     INTERNAL_ERROR = (
         "internal-error", "error", "package",
-        "the {stage} check failed unexpectedly ({error}); the rest of the report stands, "
-        "please report this",
+        "{stage} failed unexpectedly ({error}); the rest of the report stands, please "
+        "report this",
         "The validator itself runs to the end (an unexpected failure is reported, not raised).",
     )
     # fmt: on

@@ -1,8 +1,10 @@
 """Cross-table rules: what no single Table Schema or record schema can say.
 
-Each rule has a stable code (`libya_events.errors.Code`, where its one-line statement lives) and
-is listed in `RULES` with the tables and columns it reads. Rules run on the typed values the
-table layer produced, vectorised with numpy; a cell the table layer could not parse is left out.
+Each rule has a stable code (`libya_events.errors.Code`, where its one-line statement lives)
+and is listed in `RULES` with the tables and columns it reads. Rules run on the typed values
+the table layer produced, vectorised with numpy. A cell an earlier layer or rule reported is
+left out: a rule claims the cells it reports, so a start after its end is not also an office
+out of force.
 
 Who owns what, so that each fault is reported once:
 
@@ -71,24 +73,34 @@ class Table:
     def has(self, *columns: str) -> bool:
         return all(c in self.state.typed for c in columns)
 
+    def _reported(self, column: str) -> np.ndarray:
+        """Cells of ``column`` an earlier layer reported: the rules leave them out."""
+        return ~self.state.free(self.state.columns[column]) | ~self.ok
+
     def text(self, column: str) -> np.ndarray:
-        """Strings (object array, None where empty or unparsed)."""
+        """Strings (object array, None where empty, unparsed or already reported)."""
         values = self.state.typed[column]
         if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
             values = pc.cast(values, pa.string()) if values.type != pa.null() else values
-        out = values.to_numpy(zero_copy_only=False)
-        return np.asarray(out, dtype=object)
+        out = np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+        out[self._reported(column)] = None
+        return out
 
     def date(self, column: str) -> np.ndarray:
-        """Dates (datetime64[D], NaT where empty or unparsed)."""
+        """Dates (datetime64[D], NaT where empty, unparsed or already reported)."""
         values = self.state.typed[column]
         if not pa.types.is_date(values.type):
             return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
-        return np.asarray(values.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+        out = np.asarray(values.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+        out[self._reported(column)] = np.datetime64("NaT")
+        return out
 
     def at(self, index: int, code: Code, field: str | None, value: Any = None, **params: Any):
+        """The finding at row ``index``; its cell is claimed, so later rules leave it out."""
         sheet = self.state.sheet
         assert sheet is not None
+        if field in self.state.columns:
+            self.state.claim(self.state.columns[field], index)
         return Finding.make(
             code,
             table=self.name,
@@ -297,6 +309,7 @@ def date_order(t: Tables) -> Iterator[Finding]:
         table = t[name]
         start, end = table.date("start_date"), table.date("end_date")
         for i in np.flatnonzero((end < start) & table.ok).tolist():
+            table.state.claim(table.state.columns["start_date"], i)
             yield table.at(
                 i,
                 Code.DATE_ORDER,

@@ -67,24 +67,24 @@ def validate(
                 )
             )
 
-    guarded("descriptor", lambda: findings.extend(package.frictionless_check(loaded)))
+    guarded("the descriptor check", lambda: findings.extend(package.frictionless_check(loaded)))
     states = {spec.name: TableState(spec) for spec in loaded.tables}
     for state in states.values():
         guarded("reading the file", lambda s=state: _read(s, cell_limit), state)
     for state in states.values():
         if state.usable:
-            guarded("table checks", lambda s=state: _check_table(s), state)
+            guarded("the table layer", lambda s=state: _check_table(s), state)
     for state in states.values():
-        guarded("foreign keys", lambda s=state: table.check_foreign_keys(s, states), state)
+        guarded("the foreign-key check", lambda s=state: table.check_foreign_keys(s, states), state)
     for state in states.values():
-        guarded("record checks", lambda s=state: records.check_records(s), state)
+        guarded("the record layer", lambda s=state: records.check_records(s), state)
 
     def rules() -> None:
         from libya_events import rules as cross
 
         findings.extend(cross.check(states, declared=_declared(loaded.descriptor)))
 
-    guarded("cross-table rules", rules)
+    guarded("the cross-table rules", rules)
 
     def history() -> None:
         from libya_events.validate import history as stable
@@ -94,7 +94,7 @@ def validate(
     # The history layer reads the package again with its own reader: only once every file the
     # descriptor names is known to be a safe, regular file inside the package.
     if _all_files_safe(loaded, states):
-        guarded("release history", history)
+        guarded("the history layer", history)
     for state in states.values():
         findings += state.findings
     return Report(

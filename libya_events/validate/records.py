@@ -141,7 +141,6 @@ def _check_unknown(state: TableState, schema: dict[str, Any], properties: dict[s
             state.add(
                 Code.RECORD_ERROR,
                 field=name,
-                path=None,
                 detail=f"the record schema {state.spec.record_schema_path} has no property "
                 f"{name!r}; regenerate it (python scripts/build.py)",
             )
