@@ -425,6 +425,8 @@ def child_within_parent(t: Tables) -> Iterator[Finding]:
 def statement_within_event(t: Tables) -> Iterator[Finding]:
     """A statement's date lies within the span of the event it was made at."""
     st, events = t["statements"], t["events"]
+    if events.n == 0:
+        return  # no event to lie within (a dangling event_id is a foreign-key finding)
     date, event = st.date("date"), st.text("event_id")
     e = index_in(event, np.where(events.ok, events.text("event_id"), None))
     start, end = events.date("start_date"), events.date("end_date")
@@ -453,6 +455,8 @@ def _affiliation_last(date: np.ndarray, precision: np.ndarray) -> np.ndarray:
 def acting_affiliations(t: Tables) -> Iterator[Finding]:
     """The affiliation an actor acts in at an event is the actor's own and in force then."""
     ea, aff, events = t["event_actors"], t["affiliations"], t["events"]
+    if aff.n == 0:
+        return  # no affiliation to check (a dangling affiliation_id is a foreign-key finding)
     aff_ids = np.where(aff.ok, aff.text("affiliation_id"), None)
     a = index_in(ea.text("affiliation_id"), aff_ids)
     has = (a >= 0) & ea.ok
@@ -470,6 +474,8 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
             owner=owner[i],
             actor=actor[i],
         )
+    if events.n == 0:
+        return
     e = index_in(ea.text("event_id"), np.where(events.ok, events.text("event_id"), None))
     e_safe = np.where(e >= 0, e, 0)
     ev_start, ev_end = events.date("start_date")[e_safe], events.date("end_date")[e_safe]
@@ -505,6 +511,8 @@ def _aff_span(start: np.datetime64, end: np.datetime64) -> str:
 def after_publication(t: Tables) -> Iterator[Finding]:
     """Nothing is reported as having happened before its source was published."""
     sources, events = t["sources"], t["events"]
+    if sources.n == 0:
+        return  # no publication date to compare with
     source_ids = np.where(sources.ok, sources.text("source_id"), None)
     published = sources.date("published")
     event_ids = np.where(events.ok, events.text("event_id"), None)
@@ -533,7 +541,7 @@ def after_publication(t: Tables) -> Iterator[Finding]:
 
     yield from check(events, np.arange(events.n), "start_date")
     for name in ("event_sources", "event_actors"):
-        if name in t and t[name].has("event_id", "source_id"):
+        if name in t and t[name].has("event_id", "source_id") and events.n:
             table = t[name]
             yield from check(table, index_in(table.text("event_id"), event_ids), "source_id")
     if "statements" in t and t["statements"].has("date", "source_id"):
