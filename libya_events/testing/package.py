@@ -194,3 +194,13 @@ def read_tables(root: Path | None = None, schemas: Schemas | None = None) -> Tab
         with open(root / schemas.resource(name)["path"], encoding="utf-8", newline="") as fh:
             out[name] = list(csv.DictReader(fh))
     return out
+
+
+def validate_tables(tables: Mapping[str, Any], schemas: Schemas | None = None) -> Any:
+    """The validator's report on ``tables`` written as a package in a temporary directory."""
+    import tempfile
+
+    from libya_events.validate import validate
+
+    with tempfile.TemporaryDirectory(prefix="libya-events-") as tmp:
+        return validate(write_package(tables, Path(tmp) / "package", schemas=schemas).parent)
