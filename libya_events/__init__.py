@@ -31,6 +31,18 @@ from libya_events.load import (  # noqa: E402
 )
 
 
+def __getattr__(name: str) -> object:
+    """``libya_events.validate``, imported on first use (it loads pyarrow and frictionless).
+
+    It is the validator's package, callable as ``validate(path=None) -> Report``.
+    """
+    if name == "validate":
+        import importlib
+
+        return importlib.import_module("libya_events.validate")
+    raise AttributeError(f"module 'libya_events' has no attribute {name!r}")
+
+
 def citation(style: str = "text") -> str:
     """How to cite the shipped release: ``"text"``, ``"bibtex"`` or ``"cff"`` (CITATION.cff)."""
     from libya_events.release import citation as _citation
@@ -41,6 +53,7 @@ def citation(style: str = "text") -> str:
 __all__ = [
     "__version__",
     "citation",
+    "validate",
     "Dataset",
     "load",
     "list_tables",

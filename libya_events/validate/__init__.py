@@ -18,7 +18,9 @@ import functools
 import json
 import os
 import stat
+import sys
 import time
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +30,13 @@ from libya_events.validate import files, package, records, table, text
 from libya_events.validate.context import TableSpec, TableState
 
 __all__ = ["validate", "Report", "Finding", "Code"]
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable: ``libya_events.validate(path)`` is ``validate(path)``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Report:
+        return validate(*args, **kwargs)
 
 
 def validate(
@@ -174,3 +183,6 @@ def _check_table(state: TableState) -> None:
     schema = _frictionless_schema(json.dumps(state.spec.schema, sort_keys=True))
     table.check_fields(state, schema)
     table.check_keys(state)
+
+
+sys.modules[__name__].__class__ = _CallableModule
