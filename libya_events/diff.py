@@ -360,6 +360,8 @@ def _row_changes(old: Table, new: Table) -> tuple[list[Key], list[RowChange]]:
     added = sorted(k for k in after if k not in before)
     changed = []
     for key in sorted(k for k in after if k in before):
+        if before[key] == after[key]:
+            continue
         cells = {
             n: (before[key].get(n, ""), after[key].get(n, ""))
             for n in common

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ class Table:
     def field_names(self) -> list[str]:
         return [f["name"] for f in self.fields]
 
-    @property
+    @cached_property
     def primary_key(self) -> list[str]:
         pk = self.schema.get("primaryKey", [])
         return [pk] if isinstance(pk, str) else list(pk)
@@ -58,9 +59,14 @@ class Table:
 
     def by_key(self) -> dict[Key, dict[str, str]]:
         """Rows by primary key; where a key repeats the first row wins (the validator says so)."""
+        return self._by_key
+
+    @cached_property
+    def _by_key(self) -> dict[Key, dict[str, str]]:
         out: dict[Key, dict[str, str]] = {}
+        pk = self.primary_key
         for row in self.rows:
-            out.setdefault(self.key(row), row)
+            out.setdefault(tuple(row.get(k, "") for k in pk), row)
         return out
 
     def line_of(self, key: Key) -> int | None:

@@ -72,11 +72,10 @@ def removals(old: Snapshot, new: Snapshot) -> list[Removal]:
         after = new.tables.get(name)
         if after is None or not before.primary_key or before.primary_key != after.primary_key:
             continue
-        present = set(after.by_key())
+        present, rows = after.by_key(), before.by_key()
         fks = list(before.schema.get("foreignKeys", []))
-        for key, row in sorted(before.by_key().items()):
-            if key in present:
-                continue
+        for key in sorted(k for k in rows if k not in present):
+            row = rows[key]
             covered = None if name == RETIRED_TABLE else cover(name, key, row, fks, gone)
             out.append(Removal(name, key, row, covered))
     return out
