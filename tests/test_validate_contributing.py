@@ -76,9 +76,7 @@ def test_the_sample_finding_is_what_the_validator_says(tmp_path: Path) -> None:
     )
     report = validate(pkg)
     (finding,) = report.findings
-    documented = re.search(
-        r"  error: (data/events\.csv line \d+: .*?) \[date-order\]", GUIDE
-    )
+    documented = re.search(r"  error: (data/events\.csv line \d+: .*?) \[date-order\]", GUIDE)
     assert documented is not None
     assert re.sub(r"line \d+", "line N", finding.message) == re.sub(
         r"line \d+", "line N", documented.group(1)
