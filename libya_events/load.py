@@ -191,7 +191,7 @@ def _column(field: dict[str, Any], raw: pd.Series) -> Any:
         return raw.array
     codes, uniques = pd.factorize(raw.array)
     typed, bad, expected = _convert(field, dtype, pd.Series(uniques))
-    bad_rows = np.flatnonzero((codes >= 0) & bad.to_numpy(dtype=bool)[codes])
+    bad_rows = np.flatnonzero(np.isin(codes, np.flatnonzero(bad.to_numpy(dtype=bool))))
     if len(bad_rows):
         raise _BadCell(int(bad_rows[0]), str(raw.iloc[bad_rows[0]]), expected)
     return typed.array.take(codes, allow_fill=True)
@@ -336,13 +336,52 @@ def _first_record(spec: _TableSpec) -> list[str] | None:
         return None
 
 
+def _read_text(spec: _TableSpec, names: list[str]) -> pd.DataFrame:
+    """Every cell of the data rows as text (pandas ``string``), missing values as NA.
+
+    pyarrow's CSV reader is strict about cell counts and quoting; whatever it rejects,
+    `_scan` then reports with its file and line.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    trim = spec.skipinitialspace  # pyarrow cannot, so missing values are found after trimming
+    table = pa_csv.read_csv(
+        spec.path,
+        read_options=pa_csv.ReadOptions(
+            skip_rows=1 if spec.header else 0,
+            column_names=names,
+            encoding="utf8" if spec.encoding == "utf-8-sig" else spec.encoding,
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=spec.delimiter,
+            quote_char=spec.quotechar,
+            double_quote=spec.doublequote,
+            escape_char=spec.escapechar or False,
+            newlines_in_values=True,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            null_values=[] if trim else list(spec.missing),
+            strings_can_be_null=not trim,
+            quoted_strings_can_be_null=not trim,
+        ),
+    )
+    if trim:
+        missing = pa.array(list(spec.missing), pa.string())
+        columns = [pc.utf8_ltrim(column, characters=" ") for column in table.columns]
+        columns = [pc.if_else(pc.is_in(c, value_set=missing), None, c) for c in columns]
+        table = pa.table(columns, names=names)
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+
+
 def read_table(spec: _TableSpec) -> pd.DataFrame:
-    """Read one table's CSV as text (pandas' C reader), then type each column from its field.
+    """Read one table's CSV as text, then type each column from its Table Schema field.
 
     Any fault found on the way is reported by `_scan`, which names the file and line.
-    Columns follow the schema; rows keep the file's order under a RangeIndex. A row with
-    fewer cells than the header reads as missing trailing cells (pandas fills them in); the
-    validator reports it.
+    Columns follow the schema; rows keep the file's order under a RangeIndex.
     """
     import pandas as pd
 
@@ -354,34 +393,10 @@ def read_table(spec: _TableSpec) -> pd.DataFrame:
         else:
             _check_header(spec, header, names)
     try:
-        raw = pd.read_csv(
-            spec.path,
-            header=None,
-            skiprows=1 if spec.header else 0,
-            dtype=pd.StringDtype(),
-            keep_default_na=False,
-            na_values=list(spec.missing),
-            index_col=False,
-            sep=spec.delimiter,
-            quotechar=spec.quotechar,
-            doublequote=spec.doublequote,
-            escapechar=spec.escapechar,
-            skipinitialspace=spec.skipinitialspace,
-            encoding=spec.encoding,
-            engine="c",
-        )
-    except pd.errors.EmptyDataError:
-        raw = pd.DataFrame({n: pd.array([], dtype=pd.StringDtype()) for n in names})
-    except (ValueError, UnicodeDecodeError, OSError) as exc:  # ParserError is a ValueError
+        raw = _read_text(spec, names)
+    except (ValueError, OSError) as exc:  # pyarrow.ArrowInvalid is a ValueError
         _scan(spec)
         raise TableReadError(f"{spec.path}: unreadable CSV: {exc}", str(spec.path)) from None
-    if raw.shape[1] != len(names):
-        _scan(spec)
-        raise TableReadError(
-            f"{spec.path}: {raw.shape[1]} columns, but the header has {len(names)}",
-            str(spec.path),
-        )
-    raw.columns = names
     typed = {}
     for field in spec.fields:
         try:

@@ -327,15 +327,25 @@ def test_a_row_with_too_many_cells_names_its_line(package: Path) -> None:
     )
 
 
-def test_a_row_with_too_few_cells_reads_as_missing_trailing_cells(package: Path) -> None:
+def test_a_row_with_too_few_cells_names_its_line(package: Path) -> None:
     path = package / "data" / "event_links.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     assert lines[3].endswith(",tass-2020-06-20,")
     lines[3] = lines[3].removesuffix(",tass-2020-06-20,")
     path.write_text("\n".join(lines), encoding="utf-8")
-    links = le.load(package).event_links
-    assert links.loc[2, ["source_id", "notes"]].isna().tolist() == [True, True]
-    assert links.loc[2, "related_event_id"] == "cairo-initiative-2020-06-06"
+    assert error(TableReadError, le.load, package) == (
+        f"{path}, line 4: 3 cells, but the header has 5"
+    )
+
+
+def test_a_typed_column_with_every_cell_empty(package: Path) -> None:
+    path = package / "data" / "statements.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",2020-06-20,", ",,").replace(",2020-01-14,", ",,"))
+    statements = le.load(package).statements
+    assert statements["date"].dtype == "datetime64[s]"
+    assert statements["date"].isna().all()
+    assert len(statements) == len(csv_rows("statements"))
 
 
 def test_a_bad_date_names_file_line_and_field(package: Path) -> None:
@@ -393,6 +403,12 @@ def test_the_resource_dialect_is_followed(tmp_path: Path) -> None:
     t = le.load(tmp_path)["t"]
     assert t["a"].tolist() == ["x", "p;q"]
     assert t["b"].tolist() == [1.5, 2.5]
+    dialect["skipInitialSpace"] = True
+    (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
+    (tmp_path / "t.csv").write_text("x;  1.5\n  ;2.5\n", encoding="utf-8")
+    t = le.load(tmp_path)["t"]
+    assert t["b"].tolist() == [1.5, 2.5]
+    assert t.loc[0, "a"] == "x" and pd.isna(t.loc[1, "a"])
     resource["dialect"] = {"delimiter": ";;"}
     (tmp_path / "datapackage.json").write_text(json.dumps({"resources": [resource]}))
     assert error(NotADataPackageError, le.load, tmp_path) == (
