@@ -184,7 +184,7 @@ def _acceptable(text: str) -> bool:
 
 
 _WORDS = st.one_of(
-    st.text(_WORD_CHARS, min_size=1, max_size=10),
+    st.text(_WORD_CHARS, min_size=1, max_size=6),
     st.sampled_from(AWKWARD_NAMES),
     st.sampled_from(TRICKY_WORDS),
 )
@@ -195,7 +195,7 @@ def _join(pieces: list[tuple[str, str]]) -> str:
 
 
 _TEXTS = (
-    st.lists(st.tuples(_WORDS, st.sampled_from(_SEPARATORS)), min_size=1, max_size=5)
+    st.lists(st.tuples(_WORDS, st.sampled_from(_SEPARATORS)), min_size=1, max_size=4)
     .map(_join)
     .filter(_acceptable)
 )
@@ -263,7 +263,13 @@ def _row(draw: st.DrawFn, name: str, /, **given: str) -> Row:
 
 @cache
 def _pattern_strategy(table: str, name: str) -> st.SearchStrategy[str]:
-    return pattern_cells(shipped_schemas(), table, name).filter(lambda s: len(s) <= 40)
+    """Cells matching the field's pattern, cut to 40 characters (ids stay readable)."""
+    schemas = shipped_schemas()
+    pattern = re.compile(schemas.pattern(table, name) or ".*")
+    cells = pattern_cells(schemas, table, name)
+    if schemas.field(table, name).get("format") == "uri":
+        return cells
+    return cells.map(lambda s: s[:40].rstrip("-")).filter(pattern.fullmatch)
 
 
 @st.composite

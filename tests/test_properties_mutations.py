@@ -1,0 +1,30 @@
+"""Property: one mutation breaking exactly one rule yields exactly that rule's finding, at the
+mutated table, line and field, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from libya_events.testing.mutations import MUTATIONS
+from libya_events.testing.package import validate_tables
+from libya_events.testing.strategies import packages
+
+# Each kind of mutation gets an eighth of the profile's examples (ci: 3, dev: 250), so the
+# whole property runs about eight times the profile's count over the 19 kinds.
+PER_KIND = max(3, settings.default.max_examples // 8)
+
+
+@pytest.mark.parametrize("kind", sorted(MUTATIONS))
+@settings(max_examples=PER_KIND, suppress_health_check=[HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_one_mutation_yields_exactly_its_finding(kind: str, data: st.DataObject) -> None:
+    tables = data.draw(packages(max_events=8, max_statements=5), label="valid package")
+    drawn = data.draw(MUTATIONS[kind](tables), label="mutation")
+    assume(drawn is not None)
+    mutated, expected = drawn
+    report = validate_tables(mutated)
+    found = report.flatten(["code", "table", "line", "field"])
+    assert sorted(map(tuple, found)) == sorted(expected)
+    assert report.exit_code == 1
