@@ -69,6 +69,8 @@ class Table:
         self.name = state.name
         self.n = state.nrows
         self.ok = state.free()
+        self._arrow: dict[str, pa.Array] = {}
+        self._numpy: dict[str, np.ndarray] = {}
 
     def has(self, *columns: str) -> bool:
         return all(c in self.state.typed for c in columns)
@@ -77,12 +79,23 @@ class Table:
         """Cells of ``column`` an earlier layer reported: the rules leave them out."""
         return ~self.state.free(self.state.columns[column]) | ~self.ok
 
+    def key(self, column: str) -> pa.Array:
+        """Strings as a pyarrow array (null where empty, unparsed or already reported)."""
+        if column not in self._arrow:
+            values = self.state.typed[column]
+            if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+                values = pc.cast(values, pa.string())
+            self._arrow[column] = values
+        values = self._arrow[column]
+        return pc.if_else(pa.array(self._reported(column)), pa.nulls(self.n, values.type), values)
+
     def text(self, column: str) -> np.ndarray:
         """Strings (object array, None where empty, unparsed or already reported)."""
-        values = self.state.typed[column]
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-            values = pc.cast(values, pa.string()) if values.type != pa.null() else values
-        out = np.asarray(values.to_numpy(zero_copy_only=False), dtype=object)
+        if column not in self._numpy:
+            self.key(column)
+            raw = self._arrow[column].to_numpy(zero_copy_only=False)
+            self._numpy[column] = np.asarray(raw, dtype=object)
+        out = self._numpy[column].copy()
         out[self._reported(column)] = None
         return out
 
@@ -91,7 +104,10 @@ class Table:
         values = self.state.typed[column]
         if not pa.types.is_date(values.type):
             return np.full(self.n, np.datetime64("NaT"), dtype="datetime64[D]")
-        out = np.asarray(values.to_numpy(zero_copy_only=False), dtype="datetime64[D]")
+        if column not in self._numpy:
+            raw = values.to_numpy(zero_copy_only=False)
+            self._numpy[column] = np.asarray(raw, dtype="datetime64[D]")
+        out = self._numpy[column].copy()
         out[self._reported(column)] = np.datetime64("NaT")
         return out
 
@@ -113,9 +129,13 @@ class Table:
         )
 
 
-def index_in(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def index_in(values: np.ndarray | pa.Array, keys: np.ndarray | pa.Array) -> np.ndarray:
     """For each value, the position of the equal key (-1 where none or None)."""
-    found = pc.index_in(pa.array(values, pa.string()), value_set=pa.array(keys, pa.string()))
+    if isinstance(values, np.ndarray):
+        values = pa.array(values, pa.string())
+    if isinstance(keys, np.ndarray):
+        keys = pa.array(keys, pa.string())
+    found = pc.index_in(values, value_set=keys)
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
@@ -144,8 +164,8 @@ def missing_references(t: Tables) -> Iterator[Finding]:
             continue
         table, ref = t[name], t[target]
         values = table.text(column)
-        keys = ref.text(target_column)[ref.ok]
-        missing = (index_in(values, keys) < 0) & (values != None) & table.ok  # noqa: E711
+        found = index_in(table.key(column), ref.key(target_column)) >= 0
+        missing = ~found & (values != None) & table.ok  # noqa: E711
         for i in np.flatnonzero(missing).tolist():
             yield table.at(
                 i,
@@ -402,7 +422,7 @@ def child_within_parent(t: Tables) -> Iterator[Finding]:
     events = t["events"]
     ids, parents = events.text("event_id"), events.text("parent_event_id")
     start, end = events.date("start_date"), events.date("end_date")
-    p = index_in(parents, np.where(events.ok, ids, None))
+    p = index_in(events.key("parent_event_id"), events.key("event_id"))
     has = (p >= 0) & events.ok & ~np.isnat(start)
     p_safe = np.where(has, p, 0)
     p_start, p_end = start[p_safe], end[p_safe]
@@ -428,7 +448,7 @@ def statement_within_event(t: Tables) -> Iterator[Finding]:
     if events.n == 0:
         return  # no event to lie within (a dangling event_id is a foreign-key finding)
     date, event = st.date("date"), st.text("event_id")
-    e = index_in(event, np.where(events.ok, events.text("event_id"), None))
+    e = index_in(st.key("event_id"), events.key("event_id"))
     start, end = events.date("start_date"), events.date("end_date")
     has = (e >= 0) & st.ok & ~np.isnat(date)
     e_safe = np.where(has, e, 0)
@@ -457,8 +477,7 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
     ea, aff, events = t["event_actors"], t["affiliations"], t["events"]
     if aff.n == 0:
         return  # no affiliation to check (a dangling affiliation_id is a foreign-key finding)
-    aff_ids = np.where(aff.ok, aff.text("affiliation_id"), None)
-    a = index_in(ea.text("affiliation_id"), aff_ids)
+    a = index_in(ea.key("affiliation_id"), aff.key("affiliation_id"))
     has = (a >= 0) & ea.ok
     a_safe = np.where(has, a, 0)
     owner = aff.text("actor_id")[a_safe]
@@ -476,7 +495,7 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
         )
     if events.n == 0:
         return
-    e = index_in(ea.text("event_id"), np.where(events.ok, events.text("event_id"), None))
+    e = index_in(ea.key("event_id"), events.key("event_id"))
     e_safe = np.where(e >= 0, e, 0)
     ev_start, ev_end = events.date("start_date")[e_safe], events.date("end_date")[e_safe]
     a_start = aff.date("start_date")[a_safe]
@@ -513,16 +532,16 @@ def after_publication(t: Tables) -> Iterator[Finding]:
     sources, events = t["sources"], t["events"]
     if sources.n == 0:
         return  # no publication date to compare with
-    source_ids = np.where(sources.ok, sources.text("source_id"), None)
+    source_ids = sources.key("source_id")
     published = sources.date("published")
-    event_ids = np.where(events.ok, events.text("event_id"), None)
+    event_ids = events.key("event_id")
     status = events.text("status")
     happened = np.isin(status, HAPPENED)
     start = events.date("start_date")
     ids = events.text("event_id")
 
     def check(table: Table, event_at: np.ndarray, field: str) -> Iterator[Finding]:
-        s = index_in(table.text("source_id"), source_ids)
+        s = index_in(table.key("source_id"), source_ids)
         s_safe = np.where(s >= 0, s, 0)
         pub = published[s_safe]
         e_safe = np.where(event_at >= 0, event_at, 0)
@@ -543,10 +562,10 @@ def after_publication(t: Tables) -> Iterator[Finding]:
     for name in ("event_sources", "event_actors"):
         if name in t and t[name].has("event_id", "source_id") and events.n:
             table = t[name]
-            yield from check(table, index_in(table.text("event_id"), event_ids), "source_id")
+            yield from check(table, index_in(table.key("event_id"), event_ids), "source_id")
     if "statements" in t and t["statements"].has("date", "source_id"):
         st = t["statements"]
-        s = index_in(st.text("source_id"), source_ids)
+        s = index_in(st.key("source_id"), source_ids)
         s_safe = np.where(s >= 0, s, 0)
         date, pub = st.date("date"), published[s_safe]
         bad = (s >= 0) & (date > pub) & st.ok
@@ -562,7 +581,7 @@ def after_publication(t: Tables) -> Iterator[Finding]:
             )
 
 
-def _referenced(t: Tables, target: str, target_column: str) -> set[str]:
+def _referenced(t: Tables, target: str, target_column: str) -> pa.Array:
     """Every value of target.target_column that some row of some table points at."""
     pairs = {(n, c) for n, c, tt, tc in REFERENCES if tt == target and tc == target_column}
     for name, table in t.items():
@@ -575,12 +594,12 @@ def _referenced(t: Tables, target: str, target_column: str) -> set[str]:
             ref_fields = [ref_fields] if isinstance(ref_fields, str) else ref_fields
             if (ref.get("resource") or name) == target and ref_fields == [target_column]:
                 pairs |= {(name, f) for f in fields or [] if isinstance(f, str)}
-    found: set[str] = set()
-    for name, column in pairs:
-        if name in t and t[name].has(column) and (name, column) != (target, target_column):
-            table = t[name]
-            found.update(v for v in table.text(column)[table.ok].tolist() if v is not None)
-    return found
+    found = [
+        t[name].key(column).drop_null()
+        for name, column in sorted(pairs)
+        if name in t and t[name].has(column) and (name, column) != (target, target_column)
+    ]
+    return pc.unique(pa.chunked_array(found, pa.string())) if found else pa.array([], pa.string())
 
 
 def orphans(t: Tables) -> Iterator[Finding]:
@@ -592,11 +611,14 @@ def orphans(t: Tables) -> Iterator[Finding]:
         if name not in t or not t[name].has(column):
             continue
         table = t[name]
-        used = _referenced(t, name, column)
-        ids = table.text(column)
-        for i in range(table.n):
-            if table.ok[i] and ids[i] is not None and ids[i] not in used:
-                yield table.at(i, code, column, ids[i])
+        ids = table.key(column)
+        used = np.asarray(
+            pc.is_in(ids, value_set=_referenced(t, name, column)).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
+        present = np.asarray(ids.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        for i in np.flatnonzero(present & ~used & table.ok).tolist():
+            yield table.at(i, code, column, ids[i].as_py())
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ class TableState:
     present: dict[str, np.ndarray] = field(default_factory=dict)
     #: Column -> cached masks (see `missing` and `printable`).
     cache: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
+    #: Field name -> distinct values other tables' foreign keys may point at.
+    pools: dict[str, pa.Array] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -153,8 +153,11 @@ def _check_property(
     check = state.present[name] & rows & state.free(j)
     if not check.any():
         return
+    rest = _left_to_check(state, name, subschema)
+    if not rest:
+        return
     values = records.values(name)
-    ok = _outcome(values, subschema, check)
+    ok = _outcome(values, rest, check)
     hits = check & ~ok
     if not hits.any():
         return
@@ -165,6 +168,54 @@ def _check_property(
         detail = errors[0].message if errors else "does not conform to its JSON Schema"
         state.add(Code.RECORD_ERROR, index, j, value=value, detail=f"{name} {detail}")
     state.claim(j, hits)
+
+
+_NOTES = {"description", "title", "$comment", "examples", "default"}
+
+
+def _left_to_check(state: TableState, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The keywords of a property's schema the table layer has not already enforced.
+
+    A cell the table layer passed (or reported, and so claimed) needs no second look for a
+    keyword it enforces identically: the same enum, the same anchored pattern without
+    alternation (frictionless's ``re.match("^p$")`` is then ``re.search(p)``), the same length
+    or range bounds, a string for a string field, a number for a parsed number field.
+    """
+    field = next((f for f in state.spec.fields if f.get("name") == name), {})
+    constraints = field.get("constraints") or {}
+    ftype = field.get("type", "string")
+    rest = {}
+    for key, value in schema.items():
+        if key in _NOTES:
+            continue
+        if key == "type" and (
+            (value == "string" and ftype == "string")
+            or (value in ("number", "integer") and ftype == value)
+        ):
+            continue
+        if key == "pattern" and value == constraints.get("pattern") and _anchored(value):
+            continue
+        if key == "enum" and value == constraints.get("enum") and ftype == "string":
+            continue
+        if key in ("maxLength", "minimum", "maximum") and value == constraints.get(key):
+            continue
+        if key == "minLength" and (
+            value == constraints.get(key) or (value == 1 and "" in state.spec.missing_values)
+        ):
+            continue
+        rest[key] = value
+    if "type" in schema and rest and "type" not in rest:
+        rest["type"] = schema["type"]
+    return rest
+
+
+def _anchored(pattern: str) -> bool:
+    return (
+        pattern.startswith("^")
+        and pattern.endswith("$")
+        and not pattern.endswith("\\$")
+        and "|" not in pattern
+    )
 
 
 def _outcome(values: pa.Array, schema: Any, check: np.ndarray) -> np.ndarray:

@@ -370,13 +370,13 @@ def _read_distinct(
                 state.add(Code.CONSTRAINT_ERROR, row, j, value=value, detail="; ".join(details))
                 bad_constraint[row] = True
     state.claim(j, bad_type | bad_constraint)
-    typed_values = [None] * n
-    for row, k in zip(index.tolist(), positions.tolist(), strict=True):
-        typed_values[row] = None if bad_type[row] else typed_distinct[k]
     try:
-        return pa.array(typed_values)
+        pool = pa.array(typed_distinct)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([None if v is None else str(v) for v in typed_values], pa.string())
+        pool = pa.array([None if v is None else str(v) for v in typed_distinct], pa.string())
+    full = np.full(n, -1, dtype=np.int64)
+    full[index] = positions  # a value that did not parse is None in the pool
+    return pool.take(pa.array(full, mask=full < 0))
 
 
 def _arrow_value(value: Any) -> Any:
@@ -490,7 +490,10 @@ def _check_fk(state: TableState, target: TableState, fields: list[str], ref_fiel
         if values.type != ref_values.type:
             found = np.zeros(len(values), dtype=bool)
         else:
-            pool = pc.unique(ref_values.filter(pa.array(target_rows)).drop_null())
+            key = ref_fields[0]
+            if key not in target.pools:
+                target.pools[key] = pc.unique(ref_values.filter(pa.array(target_rows)).drop_null())
+            pool = target.pools[key]
             found = mask(pc.is_in(values, value_set=pool))
         bad = np.flatnonzero(check & ~found)
         shown = {i: [values[i].as_py()] for i in bad.tolist()}

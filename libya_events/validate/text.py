@@ -72,22 +72,26 @@ def check_cells(
         if not free.any():
             continue
         printable = state.printable(column)
-        ascii_only = printable | mask(pc.string_is_ascii(values))
-        odd = _where(~printable, lambda sub: pc.match_substring_regex(sub, _CONTROL), values)
+        other = ~printable  # only these can hold NUL, control characters or non-NFC text
+        odd = _where(other, lambda sub: pc.match_substring_regex(sub, _CONTROL), values)
+        nul = _where(odd, lambda sub: pc.match_substring(sub, "\x00"), values)
         checks: list[tuple[Code, np.ndarray, dict[str, object]]] = [
             (Code.HUGE_FIELD, mask(pc.greater(pc.binary_length(values), limit)), {"limit": limit}),
-            (Code.NUL_BYTE, odd & mask(pc.match_substring(values, "\x00")), {}),
+            (Code.NUL_BYTE, nul, {}),
             (Code.CONTROL_CHARACTER, odd, {}),
         ]
         if string_columns is None or column in string_columns:
             first = pc.utf8_slice_codeunits(values, 0, 1)
             formula = mask(pc.is_in(first, value_set=pa.array(_FORMULA, pa.string())))
             checks.append((Code.FORMULA_PREFIX, formula, {}))
-        trimmed = pc.utf8_trim_whitespace(values)
-        checks.append((Code.WHITESPACE, ~mask(pc.equal(values, trimmed)), {}))
-        if not ascii_only.all():
-            nfc = pc.utf8_normalize(values, form="NFC")
-            checks.append((Code.NOT_NFC, ~ascii_only & ~mask(pc.equal(values, nfc)), {}))
+        spaced = mask(pc.starts_with(values, " ")) | mask(pc.ends_with(values, " "))
+        spaced |= _where(other, lambda sub: pc.not_equal(sub, pc.utf8_trim_whitespace(sub)), values)
+        checks.append((Code.WHITESPACE, spaced, {}))
+        if other.any():
+            nfc = _where(
+                other, lambda sub: pc.not_equal(sub, pc.utf8_normalize(sub, form="NFC")), values
+            )
+            checks.append((Code.NOT_NFC, nfc, {}))
         for code, hits, extra in checks:
             hits = hits & free
             if not hits.any():
