@@ -1,4 +1,4 @@
-"""Every exception the package raises, and every finding code the validator reports, in one place."""
+"""Every exception the package raises and every finding code the validator reports."""
 
 from __future__ import annotations
 
