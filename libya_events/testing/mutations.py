@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from libya_events.testing.package import Tables, row_lines, shipped_schemas
 from libya_events.testing.strategies import (
+    HAPPENED,
     _pattern_strategy,
     event_rules,
     iso,
@@ -71,6 +72,19 @@ def key_text(tables: Tables, table: str, index: int) -> str:
     return "/".join(tables[table][index][f] for f in shipped_schemas().primary_key(table))
 
 
+def publication_allows(tables: Tables, event: dict[str, str], day: str) -> bool:
+    """Whether every source reporting ``event`` was published on or after ``day`` (or has no
+    date), so the event may have begun then."""
+    published = {s["source_id"]: s["published"] for s in tables["sources"]}
+    reporting = [event["source_id"]] + [
+        r["source_id"]
+        for name in ("event_actors", "event_sources")
+        for r in tables[name]
+        if r["event_id"] == event["event_id"]
+    ]
+    return all(not published.get(s) or published[s] >= day for s in reporting)
+
+
 def _children(tables: Tables) -> set[str]:
     return {e["parent_event_id"] for e in tables["events"] if e["parent_event_id"]}
 
@@ -107,6 +121,7 @@ def swap_event_dates(draw: st.DrawFn, tables: Tables) -> Mutated | None:
         and e["end_date"]
         and e["start_date"] < e["end_date"]
         and e["event_id"] not in busy
+        and (e["status"] not in HAPPENED or publication_allows(tables, e, e["end_date"]))
     ]
     i = _pick(draw, rows)
     if i is None:
@@ -191,7 +206,7 @@ def published_before_the_event(draw: st.DrawFn, tables: Tables) -> Mutated | Non
     rows = [
         i
         for i, e in enumerate(tables["events"])
-        if e["start_date"] and e["status"] in ("occurred", "ongoing") and cited[e["source_id"]] > 1
+        if e["start_date"] and e["status"] in HAPPENED and cited[e["source_id"]] > 1
     ]
     i = _pick(draw, rows)
     if i is None:
@@ -455,7 +470,10 @@ def ongoing_with_an_end(draw: st.DrawFn, tables: Tables) -> Mutated | None:
     rows = [
         i
         for i, e in enumerate(tables["events"])
-        if e["date_precision"] == rules.exact and e["start_date"] and e["end_date"]
+        if e["date_precision"] == rules.exact
+        and e["start_date"]
+        and e["end_date"]
+        and publication_allows(tables, e, e["start_date"])
     ]
     i = _pick(draw, rows)
     if i is None:

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,6 +26,10 @@ PUBLISHED_SLACK_DAYS = 800
 ONE_DAY = dt.timedelta(days=1)
 
 FORMULA_PREFIXES = "=+-@"
+OPEN_END_DAYS = dt.timedelta(days=60)  # how late a statement at an open-ended event may be
+# Statuses of events that have begun: nothing reports them before it was published
+# (Code.AFTER_PUBLICATION).
+HAPPENED = ("occurred", "ongoing")
 
 # Real-world spellings: non-ASCII (NFC), apostrophes, quotes, commas, right-to-left script.
 AWKWARD_NAMES = (
@@ -640,7 +643,7 @@ def packages(
                 parse(by_event[event_id]["end_date"]),
             )
             if start and draw(st.booleans()):
-                date = iso(draw(dates(start, end or start)))
+                date = iso(draw(dates(start, end or start + OPEN_END_DAYS)))
         elif draw(st.booleans()):
             date = iso(draw(dates()))
         kind = draw(cells("statements", "kind"))
@@ -675,34 +678,25 @@ def packages(
         )
     )
 
-    # publication dates: never before anything the citing rows date
-    cited_dates: dict[str, list[dt.date]] = defaultdict(list)
-
-    def cite(source_id: str, found: Iterable[dt.date]) -> None:
-        cited_dates[source_id].extend(found)
-
-    span = ("start_date", "end_date")
+    # publication dates: no occurred or ongoing event starts, and no statement is dated,
+    # after the source that reports it was published (everything else may lie later)
+    bounds: dict[str, list[dt.date]] = defaultdict(list)
     for e in events:
-        cite(e["source_id"], _dates_of(e, *span))
-    for a in affiliations:
-        cite(a["source_id"], _dates_of(a, *span))
+        if e["status"] in HAPPENED:
+            bounds[e["source_id"]] += _dates_of(e, "start_date")
     for r in event_actors + event_sources:
-        cite(r["source_id"], _dates_of(by_event[r["event_id"]], *span))
-    for r in event_links:
-        for key in ("event_id", "related_event_id"):
-            cite(r["source_id"], _dates_of(by_event[r[key]], *span))
-    for r in retired_ids:
-        cite(r["source_id"], [])
+        if by_event[r["event_id"]]["status"] in HAPPENED:
+            bounds[r["source_id"]] += _dates_of(by_event[r["event_id"]], "start_date")
     for s in statements:
-        cite(s["source_id"], _dates_of(s, "date"))
-        for key in ("event_id", "about_event_id"):
-            if s[key]:
-                cite(s["source_id"], _dates_of(by_event[s[key]], *span))
+        bounds[s["source_id"]] += _dates_of(s, "date")
     sources = []
     for source_id in source_ids:
-        lo = max(cited_dates[source_id], default=DATE_MIN)
-        hi = lo + dt.timedelta(days=PUBLISHED_SLACK_DAYS)
-        published = draw(st.one_of(st.just(""), dates(lo, hi).map(iso)))
+        if bounds[source_id]:
+            lo = max(bounds[source_id])
+            when = dates(lo, lo + dt.timedelta(days=PUBLISHED_SLACK_DAYS))
+        else:
+            when = dates()
+        published = draw(st.one_of(st.just(""), when.map(iso)))
         sources.append(_row(draw, "sources", source_id=source_id, published=published))
 
     return sort_tables(
