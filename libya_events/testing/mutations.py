@@ -521,6 +521,70 @@ def withdrawn_with_a_successor(draw: st.DrawFn, tables: Tables) -> Mutated | Non
     return out, [("record-rule", "retired_ids", line_of(out, "retired_ids", i), "replaced_by")]
 
 
+# --- text (what a spreadsheet or an editor slips into a cell) -------------------------------
+
+
+def _text_cells(tables: Tables) -> list[tuple[str, int, str]]:
+    """(table, row, field) of every non-empty free-text cell (no pattern, no vocabulary)."""
+    schemas = shipped_schemas()
+    free = {
+        name: [
+            f["name"]
+            for f in schemas.fields(name)
+            if f["type"] == "string"
+            and not schemas.pattern(name, f["name"])
+            and not schemas.enum(name, f["name"])
+        ]
+        for name in schemas.names
+    }
+    return [
+        (name, i, f)
+        for name in schemas.names
+        for f in free[name]
+        for i, r in enumerate(tables[name])
+        if r[f]
+    ]
+
+
+def _text_mutation(code: str, change: Callable[[st.DrawFn, str], str]) -> Mutation:
+    @st.composite
+    def mutate(draw: st.DrawFn, tables: Tables) -> Mutated | None:
+        spot = _pick(draw, _text_cells(tables))
+        if spot is None:
+            return None
+        name, i, field = spot
+        out = copy.deepcopy(tables)
+        out[name][i][field] = change(draw, out[name][i][field])
+        return out, [(code, name, line_of(out, name, i), field)]
+
+    return mutate
+
+
+WHITESPACE = (" ", "\u00a0", "\u2003", "\u3000", "\n", "\u202f")
+
+
+def _padded(draw: st.DrawFn, text: str) -> str:
+    space = draw(st.sampled_from(WHITESPACE))
+    return draw(st.sampled_from([space + text, text + space, space + text + space]))
+
+
+def _formula(draw: st.DrawFn, text: str) -> str:
+    return draw(st.sampled_from("=+-@")) + text
+
+
+def _decomposed(draw: st.DrawFn, text: str) -> str:
+    return text + draw(st.sampled_from(["e\u0301", "A\u030a", "\u1100\u1161"]))
+
+
+def _control(draw: st.DrawFn, text: str) -> str:
+    char = draw(st.sampled_from(["\x01", "\t", "\r", "\x1b", "\x7f", "\x85", "\x9f"]))
+    return text + char + "x"
+
+
+def _nul(draw: st.DrawFn, text: str) -> str:
+    return text + "\x00x"
+
+
 MUTATIONS: dict[str, Mutation] = {
     "swap_event_dates": swap_event_dates,
     "swap_affiliation_dates": swap_affiliation_dates,
@@ -541,6 +605,11 @@ MUTATIONS: dict[str, Mutation] = {
     "start_without_precision": start_without_precision,
     "quote_in_quotation_marks": quote_in_quotation_marks,
     "withdrawn_with_a_successor": withdrawn_with_a_successor,
+    "text_with_stray_whitespace": _text_mutation("whitespace", _padded),
+    "text_with_a_formula_prefix": _text_mutation("formula-prefix", _formula),
+    "text_not_in_nfc": _text_mutation("not-nfc", _decomposed),
+    "text_with_a_control_character": _text_mutation("control-character", _control),
+    "text_with_a_nul_byte": _text_mutation("nul-byte", _nul),
 }
 
 
