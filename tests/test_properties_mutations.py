@@ -11,9 +11,9 @@ from libya_events.testing.mutations import MUTATIONS
 from libya_events.testing.package import validate_tables
 from libya_events.testing.strategies import packages
 
-# Each kind of mutation gets an eighth of the profile's examples (ci: 2, dev: 250), so the
-# whole property runs about eight times the profile's count over the 24 kinds.
-PER_KIND = max(2, settings.default.max_examples // 8)
+# Each kind of mutation gets a twelfth of the profile's examples (ci: 2, dev: 166), so the
+# whole property runs about twice the profile's count over the 24 kinds.
+PER_KIND = max(2, settings.default.max_examples // 12)
 
 
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
