@@ -178,8 +178,8 @@ def missing_references(t: Tables) -> Iterator[Finding]:
 
 
 def _declared(table: Table, column: str, target: str, target_column: str) -> bool:
-    for fk in (table.state.spec.schema or {}).get("foreignKeys", []) or []:
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+    for fk in table.state.spec.items("foreignKeys"):
+        if not isinstance(fk.get("reference"), dict):
             continue
         fields, ref = fk.get("fields"), fk["reference"]
         resource = ref.get("resource") or table.name
@@ -585,8 +585,8 @@ def _referenced(t: Tables, target: str, target_column: str) -> pa.Array:
     """Every value of target.target_column that some row of some table points at."""
     pairs = {(n, c) for n, c, tt, tc in REFERENCES if tt == target and tc == target_column}
     for name, table in t.items():
-        for fk in (table.state.spec.schema or {}).get("foreignKeys", []) or []:
-            ref = fk.get("reference") if isinstance(fk, dict) else None
+        for fk in table.state.spec.items("foreignKeys"):
+            ref = fk.get("reference")
             if not isinstance(ref, dict):
                 continue
             fields, ref_fields = fk.get("fields"), ref.get("fields")

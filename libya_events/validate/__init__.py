@@ -176,7 +176,9 @@ def _read(state: TableState, cell_limit: int) -> None:
 def _frictionless_schema(text: str) -> Any:
     from frictionless import Schema
 
-    return Schema.from_descriptor(json.loads(text))
+    schema = json.loads(text)
+    package.strip_profiles(schema)
+    return Schema.from_descriptor(schema)
 
 
 def _check_table(state: TableState) -> None:

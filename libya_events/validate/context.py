@@ -34,18 +34,28 @@ class TableSpec:
     #: False when frictionless rejected the Table Schema: the table layer cannot apply it.
     schema_ok: bool = True
 
+    # The schema may be anything a pull request wrote: these read it defensively (frictionless
+    # reports what is wrong with it, and an unusable schema is never applied).
+
     @property
     def fields(self) -> list[dict[str, Any]]:
-        return list((self.schema or {}).get("fields", []))
+        """The schema's fields by position ({} for an entry that is not an object)."""
+        raw = self.schema.get("fields") if isinstance(self.schema, dict) else None
+        return [f if isinstance(f, dict) else {} for f in raw] if isinstance(raw, list) else []
 
     @property
     def field_names(self) -> list[str]:
-        return [f.get("name", "") for f in self.fields]
+        return [f["name"] if isinstance(f.get("name"), str) else "" for f in self.fields]
 
     @property
     def missing_values(self) -> list[str]:
-        values = (self.schema or {}).get("missingValues", [""])
+        values = self.schema.get("missingValues", [""]) if isinstance(self.schema, dict) else [""]
         return [str(v) for v in values] if isinstance(values, list) else [""]
+
+    def items(self, key: str) -> list[dict[str, Any]]:
+        """The schema's list under ``key`` (e.g. foreignKeys), objects only."""
+        raw = self.schema.get(key) if isinstance(self.schema, dict) else None
+        return [x for x in raw if isinstance(x, dict)] if isinstance(raw, list) else []
 
 
 @dataclass
@@ -158,10 +168,10 @@ class TableState:
             row = int(sheet.rows[index])
         if field is None and column is not None:
             field = self.label(column)
+        params.setdefault("path", self.spec.path)
         finding = Finding.make(
             code,
             table=self.spec.name,
-            path=self.spec.path,
             line=line,
             row=row,
             field=field,

@@ -43,14 +43,31 @@ class Dialect:
 
     @classmethod
     def from_descriptor(cls, d: dict[str, Any] | None) -> Dialect:
-        d = d or {}
+        """The dialect a descriptor gives; a value that cannot be one (frictionless reports
+        it) leaves the default in place."""
+        d = d if isinstance(d, dict) else {}
+
+        def char(key: str, default: str | None) -> str | None:
+            value = d.get(key, default)
+            ok = isinstance(value, str) and len(value) == 1 and value not in "\r\n"
+            return value if ok else default
+
+        def flag(key: str, default: bool) -> bool:
+            value = d.get(key, default)
+            return value if isinstance(value, bool) else default
+
+        delimiter = char("delimiter", ",") or ","
+        quote = char("quoteChar", '"') or '"'
+        escape = char("escapeChar", None)
+        if quote == delimiter or escape in (delimiter, quote):
+            delimiter, quote, escape = ",", '"', None
         return cls(
-            delimiter=str(d.get("delimiter", ",")),
-            quote_char=str(d.get("quoteChar", '"')),
-            double_quote=bool(d.get("doubleQuote", True)),
-            escape_char=d.get("escapeChar") or None,
-            skip_initial_space=bool(d.get("skipInitialSpace", False)),
-            header=bool(d.get("header", True)),
+            delimiter=delimiter,
+            quote_char=quote,
+            double_quote=flag("doubleQuote", True),
+            escape_char=escape,
+            skip_initial_space=flag("skipInitialSpace", False),
+            header=flag("header", True),
         )
 
     def python(self) -> dict[str, Any]:

@@ -140,11 +140,15 @@ def check_path(root: Path, value: object, what: str) -> tuple[Path | None, Findi
     return target, None
 
 
-def _profile_findings(obj: dict[str, Any], what: str) -> list[Finding]:
-    found = []
+def _profile_findings(obj: object, what: str) -> list[Finding]:
+    found: list[Finding] = []
+    if not isinstance(obj, dict):
+        return found
     for key in ("profile", "$schema"):
         value = obj.get(key)
-        if isinstance(value, str) and not _KNOWN_PROFILE.match(value):
+        if value is not None and not isinstance(value, str):
+            found.append(_finding(Code.DESCRIPTOR_INVALID, note=f"{what} {key} is not a string"))
+        elif isinstance(value, str) and not _KNOWN_PROFILE.match(value):
             if urlparse(value).scheme:
                 found.append(_finding(Code.REMOTE_REFERENCE, what=f"{what} {key}", value=value))
             else:
@@ -159,7 +163,8 @@ def _profile_findings(obj: dict[str, Any], what: str) -> list[Finding]:
     return found
 
 
-def _strip_profiles(obj: dict[str, Any]) -> None:
+def strip_profiles(obj: dict[str, Any]) -> None:
+    """Remove the profiles frictionless would try to fetch (each one is already a finding)."""
     for key in ("profile", "$schema"):
         if key in obj and not (isinstance(obj[key], str) and _KNOWN_PROFILE.match(obj[key])):
             del obj[key]
@@ -297,7 +302,8 @@ def _resource(root: Path, resource: dict[str, Any]) -> tuple[TableSpec | None, l
         schema = None
     if schema is not None:
         findings += _profile_findings(schema, f"schema of {name!r}")
-        for fk in schema.get("foreignKeys", []) or []:
+        fks = schema.get("foreignKeys")
+        for fk in fks if isinstance(fks, list) else []:
             ref = fk.get("reference") if isinstance(fk, dict) else None
             if isinstance(ref, dict) and ref.get("package") is not None:
                 findings.append(
@@ -368,6 +374,9 @@ def _record_schema(root: Path, spec: TableSpec, findings: list[Finding]) -> None
         findings += remote
         return
     dialect = schema.get("$schema")
+    if dialect is not None and not isinstance(dialect, str):
+        unreadable("its $schema is not a string")
+        return
     if isinstance(dialect, str) and not _JSON_SCHEMA_DIALECTS.match(dialect):
         findings.append(_finding(Code.REMOTE_REFERENCE, path=rel, what="$schema", value=dialect))
         return
@@ -389,15 +398,21 @@ def _json_schema_problem(text: str) -> str | None:
         validator_for(schema).check_schema(schema)
     except SchemaError as exc:
         return exc.message
+    except Exception as exc:  # noqa: BLE001 - jsonschema's own failure on hostile input
+        return f"jsonschema cannot check it ({type(exc).__name__}: {exc})"
     return None
 
 
 def _check_foreign_tables(out: PackageLoad) -> None:
     names = {t.name for t in out.tables}
-    declared = {r.get("name") for r in out.descriptor.get("resources", []) if isinstance(r, dict)}
+    declared = {
+        r["name"]
+        for r in out.descriptor.get("resources", [])
+        if isinstance(r, dict) and isinstance(r.get("name"), str)
+    }
     for spec in out.tables:
-        for fk in (spec.schema or {}).get("foreignKeys", []) or []:
-            ref = fk.get("reference") if isinstance(fk, dict) else None
+        for fk in spec.items("foreignKeys"):
+            ref = fk.get("reference")
             target = ref.get("resource") if isinstance(ref, dict) else None
             if isinstance(target, str) and target and target not in declared:
                 out.findings.append(
@@ -419,22 +434,24 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[str] = set()
     descriptor = copy.deepcopy(out.descriptor)
-    _strip_profiles(descriptor)
+    strip_profiles(descriptor)
     specs = {t.name: t for t in out.tables}
     resources = []
     for resource in descriptor.get("resources", []):
         if not isinstance(resource, dict):
             resources.append(resource)
             continue
-        spec = specs.get(resource.get("name"))  # type: ignore[arg-type]
+        name = resource.get("name")
+        spec = specs.get(name) if isinstance(name, str) else None
         if spec is None:
             continue  # refused (unsafe, unsupported, remote): already a finding
-        _strip_profiles(resource)
+        strip_profiles(resource)
         resource["path"] = spec.path
         if spec.schema is not None:
             schema = copy.deepcopy(spec.schema)
-            _strip_profiles(schema)
-            for fk in schema.get("foreignKeys", []) or []:
+            strip_profiles(schema)
+            fks = schema.get("foreignKeys")
+            for fk in fks if isinstance(fks, list) else []:
                 if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
                     fk["reference"].pop("package", None)
             notes = list(_schema_notes(json.dumps(schema, sort_keys=True)))
@@ -455,8 +472,8 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
         if isinstance(dialect, str) or dialect is None:
             resource.pop("dialect", None)
         elif isinstance(dialect, dict):
-            _strip_profiles(dialect)
-            for note in _notes(FlDialect.validate_descriptor(dialect)):
+            strip_profiles(dialect)
+            for note in _guarded_notes(lambda d=dialect: FlDialect.validate_descriptor(d)):
                 seen.add(note)
                 findings.append(
                     Finding.make(
@@ -478,7 +495,7 @@ def _package_notes(text: str, basepath: str | None) -> tuple[str, ...]:
     """frictionless's findings on a package descriptor (as JSON text)."""
     from frictionless import Package
 
-    return tuple(_notes(Package.validate_descriptor(json.loads(text), basepath=basepath)))
+    return _guarded_notes(lambda: Package.validate_descriptor(json.loads(text), basepath=basepath))
 
 
 @functools.lru_cache(maxsize=64)
@@ -486,7 +503,16 @@ def _schema_notes(text: str) -> tuple[str, ...]:
     """frictionless's findings on a Table Schema (as JSON text)."""
     from frictionless import Schema
 
-    return tuple(_notes(Schema.validate_descriptor(json.loads(text))))
+    return _guarded_notes(lambda: Schema.validate_descriptor(json.loads(text)))
+
+
+def _guarded_notes(check: Any) -> tuple[str, ...]:
+    """frictionless's notes; a descriptor so malformed that frictionless itself fails on it is
+    reported as such (a finding about the descriptor, not an internal error)."""
+    try:
+        return tuple(_notes(check()))
+    except Exception as exc:  # noqa: BLE001 - frictionless's own failure on hostile input
+        return (f"frictionless cannot check it ({type(exc).__name__}: {exc})",)
 
 
 def _notes(report: Any) -> list[str]:

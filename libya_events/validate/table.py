@@ -244,7 +244,6 @@ def check_fields(state: TableState, schema: Any) -> None:
         name = field.get("name")
         if not isinstance(name, str) or j >= sheet.width:
             continue
-        state.columns[name] = j
         values = sheet.columns[j]
         present = ~missing_mask(state, j)
         rows_free = state.free()
@@ -264,9 +263,20 @@ def check_fields(state: TableState, schema: Any) -> None:
             typed = pc.if_else(pa.array(present), values, pa.nulls(n, pa.string()))
             _string_constraints(state, j, values, present & rows_free, constraints)
         else:
-            typed = _read_distinct(state, j, values, present & rows_free, schema.fields[j])
+            try:
+                typed = _read_distinct(state, j, values, present & rows_free, schema.fields[j])
+            except _Unusable as exc:
+                state.add(
+                    Code.DESCRIPTOR_INVALID,
+                    field=name,
+                    path=state.spec.schema_path or "datapackage.json",
+                    note=f"field {name!r} cannot be applied: frictionless fails on it ({exc})",
+                )
+                state.claim(j, np.ones(n, dtype=bool))
+                typed = pa.nulls(n)
         state.typed[name] = typed
         state.present[name] = present
+        state.columns[name] = j
 
 
 def _string_constraints(
@@ -331,6 +341,10 @@ def _constraint_detail(name: str, constraint: Any, value: Any) -> str:
     return f"{shown} breaks the constraint {name} {constraint!r}"
 
 
+class _Unusable(Exception):
+    """frictionless accepted a field's definition but fails when it reads a cell with it."""
+
+
 def _read_distinct(
     state: TableState, j: int, values: pa.Array, check: np.ndarray, field: Any
 ) -> pa.Array:
@@ -342,7 +356,10 @@ def _read_distinct(
     reader = field.create_cell_reader()
     encoded = values.take(pa.array(index)).dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
-    results = [reader(v) for v in distinct]
+    try:
+        results = [reader(v) for v in distinct]
+    except Exception as exc:  # noqa: BLE001 - frictionless's reader on a schema it accepted
+        raise _Unusable(f"{type(exc).__name__}: {exc}") from exc
     typed_distinct = [_arrow_value(target) for target, _ in results]
     positions = encoded.indices.to_numpy(zero_copy_only=False)
     free = state.free(j)
@@ -451,8 +468,8 @@ def check_foreign_keys(state: TableState, tables: dict[str, TableState]) -> None
     spec = state.spec
     if not state.usable or state.nrows == 0:
         return
-    for fk in (spec.schema or {}).get("foreignKeys", []) or []:
-        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+    for fk in spec.items("foreignKeys"):
+        if not isinstance(fk.get("reference"), dict):
             continue
         fields = fk.get("fields")
         ref = fk["reference"]
