@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from fixtures.packages import append, copy_package, line_of, read_json, rows, set_cell, write_json
 
-from libya_events.errors import Code
 from libya_events.rules import REFERENCES, RULES
 from libya_events.validate import validate
 
@@ -365,7 +364,3 @@ def test_a_rule_whose_column_the_package_lacks_is_skipped_with_a_warning(pkg: Pa
     assert "rule statement-outside-event was not checked: the package has no statements.date" in (
         report.findings[0].message
     )
-
-
-def test_codes_in_this_file_are_rule_codes() -> None:
-    assert Code("rule-skipped").layer == "rules"
