@@ -69,7 +69,9 @@ def test_arbitrary_bytes_in_place_of_a_csv_end_in_findings(tables: Tables, data)
         if not raw.startswith(header.encode() + b"\n"):
             assert any(f.severity == "error" for f in here), report.flatten()
             assert report.exit_code == 1
-        lines = raw.count(b"\n") + 1
+        # a bare CR ends a row for the CSV readers; the layers differ on whether it ends a
+        # line (see test_properties_examples), so either count is accepted here
+        lines = raw.count(b"\n") + raw.replace(b"\r\n", b"").count(b"\r") + 1
         assert all(f.line is None or 1 <= f.line <= lines for f in here), report.flatten()
         assert run_cli(directory) == report.exit_code
 

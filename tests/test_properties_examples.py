@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from libya_events.testing import Row, Tables, shipped_schemas
+from libya_events.testing import Row, Tables, read_tables, shipped_schemas, write_package
 from libya_events.testing.package import validate_tables
+from libya_events.validate import validate
 
 
 def row(table: str, **cells: str) -> Row:
@@ -114,3 +118,52 @@ def test_an_emptied_referenced_table_gives_foreign_key_findings_only(
 
 def test_the_small_package_is_valid() -> None:
     assert found(small_package()) == []
+
+
+def _write_shipped(tmp_path: Path) -> Path:
+    directory = tmp_path / "package"
+    write_package(read_tables(), directory)
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "note"),
+    [
+        ("delimiter", "abcd", "delimiter 'abcd' is not a single character other than a line break"),
+        ("quoteChar", "", "quoteChar '' is not a single character other than a line break"),
+        ("delimiter", "\n", "delimiter '\\n' is not a single character other than a line break"),
+        ("quoteChar", ",", "delimiter, quoteChar and escapeChar must differ"),
+    ],
+)
+def test_a_dialect_character_frictionless_cannot_use_is_a_finding(
+    tmp_path: Path, key: str, value: str, note: str
+) -> None:
+    """Found by test_a_descriptor_with_any_value_replaced_never_breaks_the_validator: such a
+    dialect made frictionless fail on the table, while our reader silently fell back to the
+    default dialect and the package validated clean (exit status 0)."""
+    directory = _write_shipped(tmp_path)
+    descriptor = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"][0]["dialect"][key] = value
+    (directory / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    report = validate(directory)
+    assert report.flatten(["code", "table", "line", "field"]) == [
+        ["descriptor-invalid", None, None, None]
+    ]
+    assert report.findings[0].message == f"datapackage.json: dialect of 'sources': {note}"
+    assert report.exit_code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a bare CR ends a row for the CSV readers; the text and table layers count it as no "
+    "line break (line 1 for row 2), the retired-ids (history) layer as one (line 2)",
+)
+def test_every_layer_puts_a_row_after_a_bare_carriage_return_on_the_same_line(
+    tmp_path: Path,
+) -> None:
+    """Found by test_arbitrary_bytes_in_place_of_a_csv_end_in_findings."""
+    directory = _write_shipped(tmp_path)
+    header = ",".join(shipped_schemas().field_names("retired_ids"))
+    (directory / "data" / "retired_ids.csv").write_bytes(f"{header}\r x,,,,,,\n".encode())
+    lines = {f.line for f in validate(directory).findings if f.table == "retired_ids"}
+    assert len(lines) == 1

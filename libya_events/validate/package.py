@@ -140,6 +140,36 @@ def check_path(root: Path, value: object, what: str) -> tuple[Path | None, Findi
     return target, None
 
 
+def _dialect_char_findings(dialect: dict[str, Any], name: str) -> list[Finding]:
+    """Dialect characters that cannot be one, or that clash (frictionless cannot read such a
+    table; `Dialect.from_descriptor` falls back to the defaults, so it is reported here).
+    A value that is not a string is frictionless's descriptor finding."""
+    found: list[Finding] = []
+    chars = {"delimiter": ",", "quoteChar": '"'}  # the defaults
+    for key in ("delimiter", "quoteChar", "escapeChar"):
+        value = dialect.get(key)
+        if not isinstance(value, str):
+            continue
+        if len(value) == 1 and value not in "\r\n":
+            chars[key] = value
+            continue
+        found.append(
+            _finding(
+                Code.DESCRIPTOR_INVALID,
+                note=f"dialect of {name!r}: {key} {value!r} is not a single character other "
+                "than a line break",
+            )
+        )
+    if len(set(chars.values())) < len(chars):
+        found.append(
+            _finding(
+                Code.DESCRIPTOR_INVALID,
+                note=f"dialect of {name!r}: delimiter, quoteChar and escapeChar must differ",
+            )
+        )
+    return found
+
+
 def _profile_findings(obj: object, what: str) -> list[Finding]:
     found: list[Finding] = []
     if not isinstance(obj, dict):
@@ -332,6 +362,7 @@ def _resource(root: Path, resource: dict[str, Any]) -> tuple[TableSpec | None, l
     elif isinstance(raw_dialect, dict):
         dialect = raw_dialect
     findings += _profile_findings(dialect, f"dialect of {name!r}")
+    findings += _dialect_char_findings(dialect, name)
 
     spec = TableSpec(
         name=name,
