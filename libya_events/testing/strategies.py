@@ -58,7 +58,8 @@ TRICKY_WORDS = (
     "1.50",
     "2020-01-01",
 )
-_SEPARATORS = (" ", " ", " ", ", ", "\n", '"', ' "', '" ', "'", "; ", " | ")
+# Between words: spaces (no-break ones too), punctuation, quotes and line breaks.
+_SEPARATORS = (" ", " ", "\u00a0", "\u202f", ", ", "\n", '"', ' "', '" ', "'", "; ", " | ")
 _WORD_CHARS = st.characters(categories=("L", "M", "N", "P", "S"))
 
 
