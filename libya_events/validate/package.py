@@ -14,6 +14,7 @@ import json
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -426,7 +427,9 @@ def _json_schema_problem(text: str) -> str | None:
 
     schema = json.loads(text)
     try:
-        validator_for(schema).check_schema(schema)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # an unknown $schema is a warning in jsonschema
+            validator_for(schema).check_schema(schema)
     except SchemaError as exc:
         return exc.message
     except Exception as exc:  # noqa: BLE001 - jsonschema's own failure on hostile input
