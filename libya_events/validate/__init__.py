@@ -98,7 +98,7 @@ def validate(
     def history() -> None:
         from libya_events.validate import history as stable
 
-        findings.extend(stable.check(loaded.root, previous))
+        findings.extend(stable.check(loaded.root, previous, read=states))
 
     # The history layer reads the package again with its own reader: only once every file the
     # descriptor names is known to be a safe, regular file inside the package.

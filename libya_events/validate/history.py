@@ -10,7 +10,13 @@ ids retired since OLD carry this release's version.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from libya_events.errors import Code, PackageReadError, VersionError
 from libya_events.release import Bump, Version
@@ -18,19 +24,27 @@ from libya_events.report import Finding
 from libya_events.snapshot import Snapshot, Table, checkout, read_package
 from libya_events.stable_ids import RETIRED_TABLE, cover, removals, resolve, retired, reused
 
+if TYPE_CHECKING:
+    from libya_events.validate.context import TableState
+
 
 def check(
-    path: str | os.PathLike[str], previous: str | os.PathLike[str] | None = None
+    path: str | os.PathLike[str],
+    previous: str | os.PathLike[str] | None = None,
+    *,
+    read: Mapping[str, TableState] | None = None,
 ) -> list[Finding]:
     """History findings for the package at `path`, against release `previous` when given.
 
     A package (NEW) whose files cannot be read yields no finding here: the other layers
     report why. A `previous` that cannot be read is a `previous-unreadable` finding.
+    ``read`` are the tables the validator has already read; the always-on checks look up
+    their rows there instead of reading the files again.
     """
     root = Path(path)
     if previous is None:
         try:
-            return _retired_checks(_read_retired_scope(root), None)
+            return _retired_checks(_read_retired_scope(root, read), None)
         except PackageReadError:
             return []
     try:
@@ -45,11 +59,75 @@ def check(
     return _removed(old, new) + _retired_checks(new, old)
 
 
-def _read_retired_scope(root: Path) -> Snapshot:
+def _read_retired_scope(root: Path, read: Mapping[str, TableState] | None = None) -> Snapshot:
     """retired_ids and the tables its rows name: all the always-on checks need."""
     first = read_package(root, only={RETIRED_TABLE})
     named = {table for table, _ in retired(first)}
-    return read_package(root, only={RETIRED_TABLE, *named}) if named else first
+    if not named:
+        return first
+    looked_up = _looked_up(first, named, read) if read is not None else None
+    return looked_up or read_package(root, only={RETIRED_TABLE, *named})
+
+
+def _looked_up(first: Snapshot, named: set[str], read: Mapping[str, TableState]) -> Snapshot | None:
+    """What `_read_retired_scope` reads, from the validator's columns: of each table that
+    retired_ids names, only the rows whose id is retired there or a replaced_by there (the
+    only ids the checks look up), in file order with their lines. None when a table was not
+    read as a plain CSV file that the `csv` module reads the same way (then it is read again).
+    """
+    resources = [r for r in first.descriptor["resources"] if isinstance(r, dict)]
+    by_name = {r.get("name"): r for r in resources}
+    if len(by_name) != len(resources):
+        return None
+    wanted: dict[str, set[str]] = {}
+    for (name, rid), row in retired(first).items():
+        wanted.setdefault(name, set()).add(rid)
+        if row.get("replaced_by"):
+            wanted[name].add(row["replaced_by"])
+    tables = dict(first.tables)
+    for name in sorted(named - {RETIRED_TABLE}):
+        if name not in by_name:
+            continue  # not a table of the package: read_package would not read it either
+        state = read.get(name)
+        table = _rows_by_id(name, by_name[name], state, wanted[name]) if state else None
+        if table is None:
+            return None
+        tables[name] = table
+    return Snapshot(first.root, first.descriptor, tables)
+
+
+def _rows_by_id(name: str, resource: dict, state: TableState, ids: set[str]) -> Table | None:
+    from libya_events.validate.files import Dialect
+
+    sheet, schema = state.sheet, state.spec.schema
+    regular = (
+        sheet is not None
+        and sheet.fast
+        and not sheet.bom
+        and not sheet.bad_bytes
+        and sheet.unclosed is None
+        and sheet.header_line == 1
+        and state.spec.dialect == Dialect()
+        and isinstance(schema, dict)
+        and isinstance(schema.get("fields"), list)
+    )
+    if not regular:
+        return None
+    assert sheet is not None and isinstance(schema, dict)
+    labels = list(sheet.labels)
+    if len(set(labels)) != len(labels) or bool((sheet.ncells != sheet.width).any()):
+        return None
+    empty = pa.array([""] * sheet.nrows, pa.string())
+    table = Table(name, resource, schema, labels, [], [])
+    parts = [sheet.columns[labels.index(k)] if k in labels else empty for k in table.primary_key]
+    keys = pc.binary_join_element_wise(*parts, "/") if parts else empty
+    found = pc.is_in(keys, value_set=pa.array(sorted(ids), pa.string()))
+    hits = np.flatnonzero(np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False)))
+    rows = [
+        {label: sheet.columns[j][i].as_py() for j, label in enumerate(labels)}
+        for i in hits.tolist()
+    ]
+    return Table(name, resource, schema, labels, rows, [int(sheet.lines[i]) for i in hits])
 
 
 def _key_label(table: Table) -> str:
