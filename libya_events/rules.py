@@ -62,15 +62,20 @@ _NEVER = np.datetime64("0001-01-01", "D")
 
 
 class Table:
-    """A table as the rules see it: typed columns as numpy arrays, rows still in play."""
+    """A table as the rules see it: typed columns as numpy arrays, rows still in play.
 
-    def __init__(self, state: TableState):
+    ``lookups`` is shared by the tables of one run: where each value of a column first occurs
+    in another table's column, computed once however many rules join the two.
+    """
+
+    def __init__(self, state: TableState, lookups: dict[tuple[str, ...], np.ndarray] | None = None):
         self.state = state
         self.name = state.name
         self.n = state.nrows
         self.ok = state.free()
         self._arrow: dict[str, pa.Array] = {}
         self._numpy: dict[str, np.ndarray] = {}
+        self._lookups = {} if lookups is None else lookups
 
     def has(self, *columns: str) -> bool:
         return all(c in self.state.typed for c in columns)
@@ -79,15 +84,58 @@ class Table:
         """Cells of ``column`` an earlier layer reported: the rules leave them out."""
         return ~self.state.free(self.state.columns[column]) | ~self.ok
 
-    def key(self, column: str) -> pa.Array:
-        """Strings as a pyarrow array (null where empty, unparsed or already reported)."""
+    def strings(self, column: str) -> pa.Array:
+        """Every value as a string (null where empty or unparsed), reported cells included."""
         if column not in self._arrow:
             values = self.state.typed[column]
             if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
                 values = pc.cast(values, pa.string())
             self._arrow[column] = values
-        values = self._arrow[column]
+        return self._arrow[column]
+
+    def key(self, column: str) -> pa.Array:
+        """Strings as a pyarrow array (null where empty, unparsed or already reported)."""
+        values = self.strings(column)
         return pc.if_else(pa.array(self._reported(column)), pa.nulls(self.n, values.type), values)
+
+    def value(self, column: str, index: int) -> str | None:
+        """The string at one row (None where empty, unparsed or already reported)."""
+        if self._reported(column)[index]:
+            return None
+        return self.strings(column)[index].as_py()
+
+    def equals(self, column: str, value: str) -> np.ndarray:
+        """Where ``column`` holds ``value`` (cells already reported hold nothing)."""
+        hits = pc.fill_null(pc.equal(self.strings(column), value), False)
+        return np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool) & ~self._reported(column)
+
+    def lookup(self, column: str, target: Table, target_column: str) -> np.ndarray:
+        """``index_in(self.key(column), target.key(target_column))``, from a cached look-up.
+
+        The position of each value's first occurrence among all of the target's values is
+        computed once; cells reported since are masked out, and the few values whose first
+        occurrence has been reported are looked up again among the target's keys in play.
+        """
+        cached = (self.name, column, target.name, target_column)
+        if cached not in self._lookups:
+            checked = self.state.lookups.get((column, target.name, target_column))
+            same_type = pa.types.is_string(self.state.typed[column].type) and pa.types.is_string(
+                target.state.typed[target_column].type
+            )
+            if checked is not None and same_type:
+                self._lookups[cached] = checked  # found by the foreign-key check
+            else:
+                self._lookups[cached] = index_in(
+                    self.strings(column), target.strings(target_column)
+                )
+        found = self._lookups[cached].copy()
+        found[self._reported(column)] = -1
+        hit = np.flatnonzero(found >= 0)
+        stale = hit[target._reported(target_column)[found[hit]]]
+        if stale.size:
+            again = self.key(column).take(pa.array(stale))
+            found[stale] = index_in(again, target.key(target_column))
+        return found
 
     def text(self, column: str) -> np.ndarray:
         """Strings (object array, None where empty, unparsed or already reported)."""
@@ -130,13 +178,23 @@ class Table:
 
 
 def index_in(values: np.ndarray | pa.Array, keys: np.ndarray | pa.Array) -> np.ndarray:
-    """For each value, the position of the equal key (-1 where none or None)."""
+    """For each value, the position of the first equal key (-1 where none, or None: an empty
+    or reported cell matches nothing, not an empty key)."""
     if isinstance(values, np.ndarray):
         values = pa.array(values, pa.string())
     if isinstance(keys, np.ndarray):
         keys = pa.array(keys, pa.string())
-    found = pc.index_in(values, value_set=keys)
+    found = pc.index_in(values, value_set=keys, skip_nulls=True)
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _valid(values: pa.Array) -> np.ndarray:
+    return np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _mask(values: pa.Array) -> np.ndarray:
+    """A boolean array as a numpy mask (null counts as False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _day(d: np.datetime64) -> str:
@@ -164,7 +222,7 @@ def missing_references(t: Tables) -> Iterator[Finding]:
             continue
         table, ref = t[name], t[target]
         values = table.text(column)
-        found = index_in(table.key(column), ref.key(target_column)) >= 0
+        found = table.lookup(column, ref, target_column) >= 0
         missing = ~found & (values != None) & table.ok  # noqa: E711
         for i in np.flatnonzero(missing).tolist():
             yield table.at(
@@ -200,13 +258,13 @@ def _declared(table: Table, column: str, target: str, target_column: str) -> boo
 def parent_cycles(t: Tables) -> Iterator[Finding]:
     """No event is its own ancestor through parent_event_id."""
     events = t["events"]
-    ids, parents = events.text("event_id"), events.text("parent_event_id")
-    row_of = {e: i for i, e in enumerate(ids.tolist()) if e is not None and events.ok[i]}
-    parent_of = {
-        ids[i]: parents[i]
-        for i in range(events.n)
-        if events.ok[i] and ids[i] is not None and parents[i] is not None
-    }
+    ids, parents = events.key("event_id"), events.key("parent_event_id")
+    valid = events.ok & _valid(ids)
+    # Where an id repeats, its last row stands for it (as in a dict built row by row).
+    linked = np.flatnonzero(valid & _valid(parents))
+    children = ids.take(pa.array(linked)).to_pylist()
+    parent_of = dict(zip(children, parents.take(pa.array(linked)).to_pylist(), strict=True))
+    cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     for start in parent_of:
         path: list[str] = []
@@ -216,19 +274,25 @@ def parent_cycles(t: Tables) -> Iterator[Finding]:
             path.append(node)
             node = parent_of[node]
         if node is not None and state.get(node) == 1:
-            cycle = path[path.index(node) :]
-            first = min(cycle, key=lambda e: row_of.get(e, 1 << 62))
-            k = cycle.index(first)
-            ordered = cycle[k:] + cycle[:k] + [first]
-            yield events.at(
-                row_of[first],
-                Code.PARENT_CYCLE,
-                "parent_event_id",
-                parent_of[first],
-                cycle=" -> ".join(ordered),
-            )
+            cycles.append(path[path.index(node) :])
         for visited in path:
             state[visited] = 2
+    if not cycles:
+        return
+    members = pa.array(sorted({e for cycle in cycles for e in cycle}), pa.string())
+    rows = np.flatnonzero(valid & _mask(pc.is_in(ids, value_set=members)))
+    row_of = dict(zip(ids.take(pa.array(rows)).to_pylist(), rows.tolist(), strict=True))
+    for cycle in cycles:
+        first = min(cycle, key=lambda e: row_of.get(e, 1 << 62))
+        k = cycle.index(first)
+        ordered = cycle[k:] + cycle[:k] + [first]
+        yield events.at(
+            row_of[first],
+            Code.PARENT_CYCLE,
+            "parent_event_id",
+            parent_of[first],
+            cycle=" -> ".join(ordered),
+        )
 
 
 def affiliation_cycles(t: Tables) -> Iterator[Finding]:
@@ -358,7 +422,6 @@ def event_precision(t: Tables) -> Iterator[Finding]:
     """An event's dates agree with its date_precision."""
     events = t["events"]
     start, end = events.date("start_date"), events.date("end_date")
-    precision = events.text("date_precision")
     dated = ~np.isnat(start) & ~np.isnat(end) & (start <= end) & events.ok
     month_start = start.astype("datetime64[M]").astype("datetime64[D]")
     problems = {
@@ -378,7 +441,7 @@ def event_precision(t: Tables) -> Iterator[Finding]:
         ),
     }
     for level, (bad, text) in problems.items():
-        hits = dated & (precision == level) & bad
+        hits = dated & events.equals("date_precision", level) & bad
         for i in np.flatnonzero(hits).tolist():
             yield events.at(
                 i,
@@ -420,9 +483,8 @@ def affiliation_precision(t: Tables) -> Iterator[Finding]:
 def child_within_parent(t: Tables) -> Iterator[Finding]:
     """A child event's dates lie within its parent's."""
     events = t["events"]
-    ids, parents = events.text("event_id"), events.text("parent_event_id")
     start, end = events.date("start_date"), events.date("end_date")
-    p = index_in(events.key("parent_event_id"), events.key("event_id"))
+    p = events.lookup("parent_event_id", events, "event_id")
     has = (p >= 0) & events.ok & ~np.isnat(start)
     p_safe = np.where(has, p, 0)
     p_start, p_end = start[p_safe], end[p_safe]
@@ -431,13 +493,14 @@ def child_within_parent(t: Tables) -> Iterator[Finding]:
     early = has & ~np.isnat(p_start) & (start < p_start)
     late = has & ~np.isnat(p_start) & (child_last > parent_last)
     for i in np.flatnonzero(early | late).tolist():
+        child, parent = events.value("event_id", i), events.value("parent_event_id", i)
         yield events.at(
             i,
             Code.CHILD_OUTSIDE_PARENT,
             "start_date" if early[i] else "end_date",
-            ids[i],
+            child,
             span=_span(start[i], end[i]),
-            parent=parents[i],
+            parent=parent,
             parent_span=_span(p_start[i], p_end[i]),
         )
 
@@ -447,8 +510,8 @@ def statement_within_event(t: Tables) -> Iterator[Finding]:
     st, events = t["statements"], t["events"]
     if events.n == 0:
         return  # no event to lie within (a dangling event_id is a foreign-key finding)
-    date, event = st.date("date"), st.text("event_id")
-    e = index_in(st.key("event_id"), events.key("event_id"))
+    date = st.date("date")
+    e = st.lookup("event_id", events, "event_id")
     start, end = events.date("start_date"), events.date("end_date")
     has = (e >= 0) & st.ok & ~np.isnat(date)
     e_safe = np.where(has, e, 0)
@@ -456,20 +519,21 @@ def statement_within_event(t: Tables) -> Iterator[Finding]:
     last = np.where(np.isnat(e_end), _FAR, e_end)
     bad = has & ~np.isnat(e_start) & ((date < e_start) | (date > last))
     for i in np.flatnonzero(bad).tolist():
+        event = st.value("event_id", i)
         yield st.at(
             i,
             Code.STATEMENT_OUTSIDE_EVENT,
             "date",
             str(date[i]),
-            event=event[i],
+            event=event,
             span=_span(e_start[i], e_end[i]),
         )
 
 
-def _affiliation_last(date: np.ndarray, precision: np.ndarray) -> np.ndarray:
+def _affiliation_last(date: np.ndarray, year: np.ndarray, month: np.ndarray) -> np.ndarray:
     """The latest day an affiliation end given to a month or year can mean."""
-    last = np.where(precision == "year", _year_end(date), date)
-    return np.where(precision == "month", _month_end(date), last)
+    last = np.where(year, _year_end(date), date)
+    return np.where(month, _month_end(date), last)
 
 
 def acting_affiliations(t: Tables) -> Iterator[Finding]:
@@ -477,31 +541,30 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
     ea, aff, events = t["event_actors"], t["affiliations"], t["events"]
     if aff.n == 0:
         return  # no affiliation to check (a dangling affiliation_id is a foreign-key finding)
-    a = index_in(ea.key("affiliation_id"), aff.key("affiliation_id"))
+    a = ea.lookup("affiliation_id", aff, "affiliation_id")
     has = (a >= 0) & ea.ok
     a_safe = np.where(has, a, 0)
-    owner = aff.text("actor_id")[a_safe]
-    actor = ea.text("actor_id")
-    other = has & (owner != None) & (actor != None) & (owner != actor)  # noqa: E711
-    affiliation = ea.text("affiliation_id")
+    owners = aff.key("actor_id").take(pa.array(a_safe))
+    other = has & _mask(pc.not_equal(owners, ea.key("actor_id")))
     for i in np.flatnonzero(other).tolist():
         yield ea.at(
             i,
             Code.AFFILIATION_OTHER_ACTOR,
             "affiliation_id",
-            affiliation[i],
-            owner=owner[i],
-            actor=actor[i],
+            ea.value("affiliation_id", i),
+            owner=owners[i].as_py(),
+            actor=ea.value("actor_id", i),
         )
     if events.n == 0:
         return
-    e = index_in(ea.key("event_id"), events.key("event_id"))
+    e = ea.lookup("event_id", events, "event_id")
     e_safe = np.where(e >= 0, e, 0)
     ev_start, ev_end = events.date("start_date")[e_safe], events.date("end_date")[e_safe]
     a_start = aff.date("start_date")[a_safe]
     a_end = aff.date("end_date")[a_safe]
     if aff.has("end_precision"):
-        a_end = _affiliation_last(a_end, aff.text("end_precision")[a_safe])
+        year, month = aff.equals("end_precision", "year"), aff.equals("end_precision", "month")
+        a_end = _affiliation_last(a_end, year[a_safe], month[a_safe])
     ev_last = np.where(np.isnat(ev_end), _FAR, ev_end)
     a_first = np.where(np.isnat(a_start), _NEVER, a_start)
     a_last = np.where(np.isnat(a_end), _FAR, a_end)
@@ -514,9 +577,9 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
             i,
             Code.AFFILIATION_NOT_IN_FORCE,
             "affiliation_id",
-            affiliation[i],
+            ea.value("affiliation_id", i),
             aff_span=_aff_span(raw_start[i], raw_end[i]),
-            event=ea.text("event_id")[i],
+            event=ea.value("event_id", i),
             span=_span(ev_start[i], ev_end[i]),
         )
 
@@ -532,52 +595,49 @@ def after_publication(t: Tables) -> Iterator[Finding]:
     sources, events = t["sources"], t["events"]
     if sources.n == 0:
         return  # no publication date to compare with
-    source_ids = sources.key("source_id")
     published = sources.date("published")
-    event_ids = events.key("event_id")
-    status = events.text("status")
-    happened = np.isin(status, HAPPENED)
+    happened = events.equals("status", HAPPENED[0])
+    for status in HAPPENED[1:]:
+        happened |= events.equals("status", status)
     start = events.date("start_date")
-    ids = events.text("event_id")
 
     def check(table: Table, event_at: np.ndarray, field: str) -> Iterator[Finding]:
-        s = index_in(table.key("source_id"), source_ids)
+        s = table.lookup("source_id", sources, "source_id")
         s_safe = np.where(s >= 0, s, 0)
         pub = published[s_safe]
         e_safe = np.where(event_at >= 0, event_at, 0)
         bad = (s >= 0) & (event_at >= 0) & happened[e_safe] & (start[e_safe] > pub) & table.ok
-        source = table.text("source_id")
         for i in np.flatnonzero(bad).tolist():
             e = e_safe[i]
+            source = table.value("source_id", i)
             yield table.at(
                 i,
                 Code.AFTER_PUBLICATION,
                 field,
-                str(start[e]) if field == "start_date" else source[i],
-                detail=f"event {ids[e]!r} ({status[e]}) starts {start[e]}, after its source "
-                f"{source[i]!r} was published on {pub[i]}",
+                str(start[e]) if field == "start_date" else source,
+                detail=f"event {events.value('event_id', e)!r} ({events.value('status', e)}) "
+                f"starts {start[e]}, after its source {source!r} was published on {pub[i]}",
             )
 
     yield from check(events, np.arange(events.n), "start_date")
     for name in ("event_sources", "event_actors"):
         if name in t and t[name].has("event_id", "source_id") and events.n:
             table = t[name]
-            yield from check(table, index_in(table.key("event_id"), event_ids), "source_id")
+            yield from check(table, table.lookup("event_id", events, "event_id"), "source_id")
     if "statements" in t and t["statements"].has("date", "source_id"):
         st = t["statements"]
-        s = index_in(st.key("source_id"), source_ids)
+        s = st.lookup("source_id", sources, "source_id")
         s_safe = np.where(s >= 0, s, 0)
         date, pub = st.date("date"), published[s_safe]
         bad = (s >= 0) & (date > pub) & st.ok
-        source = st.text("source_id")
         for i in np.flatnonzero(bad).tolist():
             yield st.at(
                 i,
                 Code.AFTER_PUBLICATION,
                 "date",
                 str(date[i]),
-                detail=f"date {date[i]} is after its source {source[i]!r} was published on "
-                f"{pub[i]}",
+                detail=f"date {date[i]} is after its source {st.value('source_id', i)!r} was "
+                f"published on {pub[i]}",
             )
 
 
@@ -680,7 +740,8 @@ def check(states: dict[str, TableState], declared: set[str] | None = None) -> li
     """Run every rule on the tables that were read. A rule needing a table or column the
     package does not declare is reported as skipped (a warning); one whose table was declared
     but could not be read is skipped silently (that table's own finding says why)."""
-    tables = {name: Table(s) for name, s in states.items() if s.usable}
+    lookups: dict[tuple[str, ...], np.ndarray] = {}
+    tables = {name: Table(s, lookups) for name, s in states.items() if s.usable}
     declared = set(states) if declared is None else declared | set(states)
     findings: list[Finding] = []
     for rule in RULES:

@@ -77,6 +77,10 @@ class TableState:
     cache: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
     #: Field name -> distinct values other tables' foreign keys may point at.
     pools: dict[str, pa.Array] = field(default_factory=dict)
+    #: (field, referenced table, referenced field) -> for each row, the first row of the
+    #: referenced table holding the same value, among all its rows (-1 where none or empty):
+    #: found once by the foreign-key check, reused by the cross-table rules.
+    lookups: dict[tuple[str, str, str], np.ndarray] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -508,10 +508,19 @@ def _check_fk(state: TableState, target: TableState, fields: list[str], ref_fiel
             found = np.zeros(len(values), dtype=bool)
         else:
             key = ref_fields[0]
-            if key not in target.pools:
-                target.pools[key] = pc.unique(ref_values.filter(pa.array(target_rows)).drop_null())
-            pool = target.pools[key]
-            found = mask(pc.is_in(values, value_set=pool))
+            first = pc.index_in(values, value_set=ref_values, skip_nulls=True)
+            at = np.asarray(pc.fill_null(first, -1).to_numpy(zero_copy_only=False), np.int64)
+            state.lookups[(fields[0], target.spec.name, key)] = at
+            found = at >= 0
+            found[found] = target_rows[at[found]]
+            # A value whose first row in the target is left out may still be on a later row.
+            again = np.flatnonzero((at >= 0) & ~found)
+            if again.size:
+                if key not in target.pools:
+                    rows = pa.array(target_rows)
+                    target.pools[key] = pc.unique(ref_values.filter(rows).drop_null())
+                pool = target.pools[key]
+                found[again] = mask(pc.is_in(values.take(pa.array(again)), value_set=pool))
         bad = np.flatnonzero(check & ~found)
         shown = {i: [values[i].as_py()] for i in bad.tolist()}
     else:
