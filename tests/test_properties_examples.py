@@ -167,3 +167,17 @@ def test_every_layer_puts_a_row_after_a_bare_carriage_return_on_the_same_line(
     (directory / "data" / "retired_ids.csv").write_bytes(f"{header}\r x,,,,,,\n".encode())
     lines = {f.line for f in validate(directory).findings if f.table == "retired_ids"}
     assert len(lines) == 1
+
+
+def test_the_writer_quotes_a_cell_holding_a_bare_carriage_return(tmp_path: Path) -> None:
+    """Found by test_each_rule_is_alive_on_the_shipped_package[text_with_a_control_character]:
+    csv.writer with LF line ends left such a cell unquoted, so every reader split the row."""
+    tables = read_tables()
+    tables["sources"][0]["publisher"] = "Al Arabiya\rx"
+    directory = tmp_path / "package"
+    write_package(tables, directory)
+    raw = (directory / "data" / "sources.csv").read_bytes()
+    assert b',"Al Arabiya\rx",' in raw
+    assert validate(directory).flatten(["code", "table", "line", "field"]) == [
+        ["control-character", "sources", 2, "publisher"]
+    ]

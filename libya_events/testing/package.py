@@ -100,13 +100,20 @@ def shipped_schemas() -> Schemas:
 
 
 def render_rows(rows: Iterable[Mapping[str, str]], header: list[str]) -> str:
-    """CSV text as the package writes it: a header row, RFC 4180 quoting, LF line ends."""
+    """CSV text as the package writes it: a header row, RFC 4180 quoting, LF line ends.
+
+    csv.writer quotes a cell only for the characters of its line terminator, so each row is
+    written with CRLF (a cell holding a CR or an LF gets quoted) and its CRLF made an LF.
+    """
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([row[name] for name in header])
-    return out.getvalue()
+    writer = csv.writer(out, lineterminator="\r\n")
+    lines = []
+    for cells in [header, *([row[name] for name in header] for row in rows)]:
+        writer.writerow(cells)
+        lines.append(out.getvalue()[:-2] + "\n")
+        out.seek(0)
+        out.truncate()
+    return "".join(lines)
 
 
 def render_number(value: float) -> str:
