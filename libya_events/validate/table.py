@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -436,8 +437,8 @@ def check_keys(state: TableState) -> None:
                 value=state.typed[name][index].as_py(),
                 first=int(state.sheet.lines[before]),
             )
-    if not pk_ok:
-        return
+    if not pk_ok or _strictly_increasing([state.typed[f] for f in pk]):
+        return  # keys in strictly increasing order (as the package sorts them) never repeat
     parts = [codes(state.typed[f]) for f in pk]
     all_null = np.logical_and.reduce([p < 0 for p in parts])
     claimed_any = np.logical_or.reduce([~state.free(state.columns[f]) for f in pk])
@@ -459,15 +460,41 @@ def check_keys(state: TableState) -> None:
         )
 
 
+def _strictly_increasing(columns: list[pa.Array]) -> bool:
+    """True when string key columns without an empty cell hold row-by-row increasing tuples
+    (so every key is distinct); False when that is not so or not known."""
+    if not all(pa.types.is_string(c.type) and c.null_count == 0 for c in columns):
+        return False
+    n = len(columns[0])
+    if n < 2:
+        return True
+    increasing = None
+    for column in reversed(columns):
+        this, after = column.slice(0, n - 1), column.slice(1)
+        less = pc.less(this, after)
+        if increasing is not None:
+            less = pc.or_(less, pc.and_(pc.equal(this, after), increasing))
+        increasing = less
+    return bool(pc.all(increasing).as_py())
+
+
 def check_foreign_keys(state: TableState, tables: dict[str, TableState]) -> None:
     """Every declared foreign key of the table against the rows of the table it references.
 
     A referenced table that could not be read is skipped (its own finding says why), instead
     of turning every reference to it into an error.
     """
-    spec = state.spec
     if not state.usable or state.nrows == 0:
         return
+    for target, fields, ref_fields in _foreign_keys(state, tables):
+        _check_fk(state, target, fields, ref_fields, tables)
+
+
+def _foreign_keys(
+    state: TableState, tables: dict[str, TableState]
+) -> Iterator[tuple[TableState, list[str], list[str]]]:
+    """(referenced table, fields, referenced fields) of each foreign key that can be checked."""
+    spec = state.spec
     for fk in spec.items("foreignKeys"):
         if not isinstance(fk.get("reference"), dict):
             continue
@@ -486,10 +513,54 @@ def check_foreign_keys(state: TableState, tables: dict[str, TableState]) -> None
             continue
         if not all(f in target.typed for f in ref_fields):
             continue
-        _check_fk(state, target, fields, ref_fields)
+        yield target, fields, ref_fields
 
 
-def _check_fk(state: TableState, target: TableState, fields: list[str], ref_fields: list[str]):
+def _shared_lookups(tables: dict[str, TableState], target: TableState, ref_field: str) -> None:
+    """For every single-field foreign key pointing at ``target.ref_field``, where each of its
+    values first occurs among all of the target's values (``state.lookups``; -1: nowhere).
+
+    One dictionary encoding of the referenced column and all the columns pointing at it: the
+    hash table of the referenced ids is built once, however many tables point at them.
+    """
+    ref_values = target.typed[ref_field]
+    sources = [
+        (state, fields[0])
+        for state in tables.values()
+        if state.usable and state.nrows
+        for t, fields, ref_fields in _foreign_keys(state, tables)
+        if t is target
+        and len(fields) == 1
+        and ref_fields == [ref_field]
+        and state.typed[fields[0]].type == ref_values.type
+    ]
+    if not sources:
+        return
+    encoded = pa.chunked_array(
+        [ref_values, *(state.typed[f] for state, f in sources)], ref_values.type
+    ).dictionary_encode()
+    if encoded.num_chunks != len(sources) + 1:
+        return  # an empty column dropped a chunk: each key is looked up on its own
+    codes = [
+        np.asarray(pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        for c in encoded.chunks
+    ]
+    size = max(int(c.max(initial=-1)) for c in codes) + 1
+    first = np.full(size + 1, -1, dtype=np.int64)  # first[-1]: an empty cell matches nothing
+    seen, rows = np.unique(codes[0], return_index=True)
+    keep = seen >= 0
+    first[seen[keep]] = rows[keep]
+    for (state, field), found in zip(sources, codes[1:], strict=True):
+        state.lookups[(field, target.spec.name, ref_field)] = first[found]
+
+
+def _check_fk(
+    state: TableState,
+    target: TableState,
+    fields: list[str],
+    ref_fields: list[str],
+    tables: dict[str, TableState] | None = None,
+):
     sheet = state.sheet
     assert sheet is not None
     free = state.free()
@@ -508,9 +579,14 @@ def _check_fk(state: TableState, target: TableState, fields: list[str], ref_fiel
             found = np.zeros(len(values), dtype=bool)
         else:
             key = ref_fields[0]
-            first = pc.index_in(values, value_set=ref_values, skip_nulls=True)
-            at = np.asarray(pc.fill_null(first, -1).to_numpy(zero_copy_only=False), np.int64)
-            state.lookups[(fields[0], target.spec.name, key)] = at
+            shared = (fields[0], target.spec.name, key)
+            if shared not in state.lookups and tables is not None:
+                _shared_lookups(tables, target, key)
+            if shared not in state.lookups:
+                first = pc.index_in(values, value_set=ref_values, skip_nulls=True)
+                at = np.asarray(pc.fill_null(first, -1).to_numpy(zero_copy_only=False), np.int64)
+                state.lookups[shared] = at
+            at = state.lookups[shared]
             found = at >= 0
             found[found] = target_rows[at[found]]
             # A value whose first row in the target is left out may still be on a later row.
