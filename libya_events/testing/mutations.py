@@ -99,7 +99,10 @@ def _acting(tables: Tables) -> set[str]:
 
 
 @st.composite
-def _fresh(draw: st.DrawFn, table: str, field: str, taken: set[str]) -> str:
+def _fresh(draw: st.DrawFn, tables: Tables, table: str, field: str) -> str:
+    """A new key for ``table``: held by no row and never retired (retired ids stay unused)."""
+    taken = {r[field] for r in tables[table]}
+    taken |= {r["id"] for r in tables.get("retired_ids", []) if r["table"] == table}
     return draw(_pattern_strategy(table, field).filter(lambda v: v not in taken))
 
 
@@ -213,8 +216,7 @@ def published_before_the_event(draw: st.DrawFn, tables: Tables) -> Mutated | Non
         return None
     out = copy.deepcopy(tables)
     e = out["events"][i]
-    taken = {s["source_id"] for s in out["sources"]}
-    new_id = draw(_fresh("sources", "source_id", taken))
+    new_id = draw(_fresh(out, "sources", "source_id"))
     source = dict(out["sources"][0])
     start = parse(e["start_date"])
     assert start is not None
@@ -250,8 +252,7 @@ def reference_a_missing_actor(draw: st.DrawFn, tables: Tables) -> Mutated | None
         return None
     name, i, field = spot
     out = copy.deepcopy(tables)
-    taken = {a["actor_id"] for a in out["actors"]}
-    out[name][i][field] = draw(_fresh("actors", "actor_id", taken))
+    out[name][i][field] = draw(_fresh(out, "actors", "actor_id"))
     return out, [("foreign-key", name, line_of(out, name, i), field)]
 
 
@@ -304,9 +305,8 @@ def affiliation_cycle(draw: st.DrawFn, tables: Tables) -> Mutated | None:
         return None
     out = copy.deepcopy(tables)
     member, body = affiliations[i]["actor_id"], affiliations[i]["organization_id"]
-    taken = {a["affiliation_id"] for a in affiliations}
     back = {f: "" for f in affiliations[i]} | {
-        "affiliation_id": draw(_fresh("affiliations", "affiliation_id", taken)),
+        "affiliation_id": draw(_fresh(tables, "affiliations", "affiliation_id")),
         "actor_id": body,
         "organization_id": member,
         "kind": affiliations[i]["kind"],
