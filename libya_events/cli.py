@@ -40,10 +40,13 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    from libya_events.progress import Progress
     from libya_events.report import render
     from libya_events.validate import validate
 
-    report = validate(args.path, previous=args.previous)
+    # On a terminal, a bar on stderr once validation has taken a second; never with --quiet.
+    with Progress(0, "validating", enabled=False if args.quiet else None) as bar:
+        report = validate(args.path, previous=args.previous, progress=bar)
     if not args.quiet:
         sys.stdout.write(render(report, args.format))
     return report.exit_code

@@ -49,7 +49,7 @@ class Progress:
         self.stream = stream if stream is not None else sys.stderr
         if enabled is None:
             enabled = is_terminal(self.stream, sys.stdout)
-        self.enabled = enabled and total > 0
+        self.enabled = enabled
         self.total = float(total)
         self.done = 0.0
         self.label = label
@@ -60,9 +60,13 @@ class Progress:
         self.last_draw: float | None = None
         self.drawn = False
 
+    def start(self, total: float) -> None:
+        """Set the whole, once it is known (the clock keeps running from construction)."""
+        self.total = float(total)
+
     def advance(self, amount: float = 0.0, step: str | None = None) -> None:
         """Count ``amount`` more units done and, optionally, name the step now running."""
-        if not self.enabled:
+        if not self.enabled or self.total <= 0:
             return
         self.done = min(self.total, self.done + amount)
         if step is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -72,3 +73,50 @@ def test_is_terminal_needs_every_stream_to_be_one() -> None:
     closed = Terminal()
     closed.close()
     assert not is_terminal(closed)
+
+
+class Immediate(Progress):
+    """The CLI's bar without the one-second grace, so a small package shows it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs, delay=0.0)
+
+
+@pytest.fixture(scope="module")
+def small_package(tmp_path_factory: pytest.TempPathFactory):
+    from libya_events.testing.synthetic import write_synthetic
+
+    return write_synthetic(tmp_path_factory.mktemp("progress") / "pkg", 60).path
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, args: list[str], tty: bool) -> tuple[int, str, str]:
+    import sys
+
+    from libya_events import cli, progress
+
+    monkeypatch.setattr(progress, "Progress", Immediate)
+    err, out = (Terminal(), Terminal()) if tty else (io.StringIO(), io.StringIO())
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(sys, "stdout", out)
+    code = cli.main(args)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_draws_the_bar_on_a_terminal_and_wipes_it(monkeypatch, small_package) -> None:
+    code, out, err = run_cli(monkeypatch, ["validate", str(small_package)], tty=True)
+    assert code == 0
+    assert err.startswith("\rvalidating reading sources [")
+    drawn = r"\rvalidating [a-z_ -]+ \[[#-]{24}\] +\d+% +\d+\.\d s\x1b\[K"
+    assert re.fullmatch(f"({drawn})+\r\x1b\\[K", err)
+    assert out.startswith(f"libya-events validate: {small_package}\nVALID")
+
+
+@pytest.mark.parametrize(
+    ("args", "tty"), [(["--quiet"], True), ([], False)], ids=["quiet", "not-a-terminal"]
+)
+def test_validate_draws_no_bar_quiet_or_off_a_terminal(
+    monkeypatch, small_package, args: list[str], tty: bool
+) -> None:
+    code, _, err = run_cli(monkeypatch, ["validate", str(small_package), *args], tty=tty)
+    assert code == 0
+    assert err == ""

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from libya_events.errors import Code
+from libya_events.progress import Progress
 from libya_events.report import Finding, Report
 from libya_events.validate import files, package, records, table, text
 from libya_events.validate.context import TableSpec, TableState
@@ -44,11 +45,13 @@ def validate(
     *,
     cell_limit: int = text.CELL_LIMIT,
     previous: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Validate the data package at ``path`` (a directory or its ``datapackage.json``).
 
     With ``previous`` (the previous release: a directory or ``git:REV``) the history layer
     also checks that no id of that release disappeared without a retired_ids record.
+    ``progress`` is told each step and how much of the package (in bytes of CSV) it covers.
 
     The default is the current directory when it holds a ``datapackage.json``, else the data
     package shipped with this installation. Never raises for bad input: every problem is a
@@ -76,17 +79,32 @@ def validate(
                 )
             )
 
+    bar = progress or Progress(0, enabled=False)
     guarded("the descriptor check", lambda: findings.extend(package.frictionless_check(loaded)))
     states = {spec.name: TableState(spec) for spec in loaded.tables}
-    for state in states.values():
-        guarded("reading the file", lambda s=state: _read(s, cell_limit), state)
-    for state in states.values():
+    size = {name: _file_size(s) for name, s in states.items()}
+    whole = sum(size.values())
+    # Reading and the table layer take about as long; foreign keys and records half that.
+    bar.start(4 * whole)
+
+    def each(stage: str, what: str, share: float, run: Callable[[TableState], None]) -> None:
+        for name, state in states.items():
+            bar.advance(0, f"{what} {name}")
+            guarded(stage, lambda s=state: run(s), state)
+            bar.advance(share * size[name])
+
+    def table_layer(state: TableState) -> None:
         if state.usable:
-            guarded("the table layer", lambda s=state: _check_table(s), state)
-    for state in states.values():
-        guarded("the foreign-key check", lambda s=state: table.check_foreign_keys(s, states), state)
-    for state in states.values():
-        guarded("the record layer", lambda s=state: records.check_records(s), state)
+            _check_table(state)
+
+    def foreign_keys(state: TableState) -> None:
+        table.check_foreign_keys(state, states)
+
+    each("reading the file", "reading", 1, lambda s: _read(s, cell_limit))
+    each("the table layer", "checking", 1, table_layer)
+    each("the foreign-key check", "checking references of", 0.5, foreign_keys)
+    each("the record layer", "checking records of", 0.5, records.check_records)
+    bar.advance(0, "checking cross-table rules")
 
     def rules() -> None:
         from libya_events import rules as cross
@@ -94,6 +112,7 @@ def validate(
         findings.extend(cross.check(states, declared=_declared(loaded.descriptor)))
 
     guarded("the cross-table rules", rules)
+    bar.advance(whole, "checking release history")
 
     def history() -> None:
         from libya_events.validate import history as stable
@@ -114,6 +133,14 @@ def validate(
         seconds=time.perf_counter() - started,
         order={s.name: s.spec.field_names for s in states.values()},
     )
+
+
+def _file_size(state: TableState) -> int:
+    """Bytes of the table's file (0 when it cannot be seen): the unit of progress."""
+    try:
+        return state.spec.file.stat().st_size if state.spec.file is not None else 0
+    except OSError:
+        return 0
 
 
 def _declared(descriptor: dict[str, Any]) -> set[str]:
