@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from libya_events.errors import Code
 from libya_events.report import Finding
+from libya_events.validate.text import keep
 
 if TYPE_CHECKING:
     from libya_events.validate.context import TableState
@@ -96,7 +97,7 @@ class Table:
     def key(self, column: str) -> pa.Array:
         """Strings as a pyarrow array (null where empty, unparsed or already reported)."""
         values = self.strings(column)
-        return pc.if_else(pa.array(self._reported(column)), pa.nulls(self.n, values.type), values)
+        return keep(values, ~self._reported(column))
 
     def value(self, column: str, index: int) -> str | None:
         """The string at one row (None where empty, unparsed or already reported)."""

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from libya_events.errors import Code
 from libya_events.validate.context import TableState
 from libya_events.validate.table import regex_mask
-from libya_events.validate.text import mask
+from libya_events.validate.text import keep, mask
 
 _NUMERIC = {"number", "integer", "boolean", "year"}
 _VECTOR_KEYWORDS = {
@@ -86,7 +86,7 @@ class _Records:
         if field.get("type") in _NUMERIC and numeric:
             assert typed is not None
             return pc.if_else(present, typed, pa.nulls(len(typed), typed.type))
-        return pc.if_else(present, raw, pa.nulls(len(raw), pa.string()))
+        return keep(raw, state.present[name])
 
     def value(self, name: str, index: int) -> Any:
         state = self.state

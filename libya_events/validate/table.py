@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from libya_events.errors import Code
 from libya_events.validate.context import TableState
-from libya_events.validate.text import mask
+from libya_events.validate.text import keep, mask
 
 _FAST_STRING_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
 _TYPE_NAMES = {
@@ -261,7 +261,7 @@ def check_fields(state: TableState, schema: Any) -> None:
             and fmt in (None, "default")
             and set(constraints) <= (_FAST_STRING_CONSTRAINTS)
         ):
-            typed = pc.if_else(pa.array(present), values, pa.nulls(n, pa.string()))
+            typed = keep(values, present)
             _string_constraints(state, j, values, present & rows_free, constraints)
         else:
             try:

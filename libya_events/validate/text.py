@@ -27,6 +27,18 @@ def mask(array: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def keep(values: pa.Array, rows: np.ndarray) -> pa.Array:
+    """``values`` where ``rows`` is True, null elsewhere. A string array keeps its buffers (only
+    its validity bitmap changes), so no text is copied."""
+    if pa.types.is_string(values.type) and values.offset == 0 and len(values) == len(rows):
+        if values.null_count:
+            rows = rows & mask(values.is_valid())
+        bits = pa.py_buffer(np.packbits(rows, bitorder="little"))
+        _, offsets, data = values.buffers()
+        return pa.Array.from_buffers(values.type, len(values), [bits, offsets, data])
+    return pc.if_else(pa.array(rows, pa.bool_()), values, pa.nulls(len(values), values.type))
+
+
 def check_file(state: TableState) -> None:
     """Faults of the file as a whole, found while reading it."""
     sheet = state.sheet
@@ -76,7 +88,7 @@ def check_cells(
         odd = _where(other, lambda sub: pc.match_substring_regex(sub, _CONTROL), values)
         nul = _where(odd, lambda sub: pc.match_substring(sub, "\x00"), values)
         checks: list[tuple[Code, np.ndarray, dict[str, object]]] = [
-            (Code.HUGE_FIELD, mask(pc.greater(pc.binary_length(values), limit)), {"limit": limit}),
+            (Code.HUGE_FIELD, _longer_than(values, limit), {"limit": limit}),
             (Code.NUL_BYTE, nul, {}),
             (Code.CONTROL_CHARACTER, odd, {}),
         ]
@@ -101,6 +113,18 @@ def check_cells(
                 state.add(code, index, column, value=value, **_params(code, value), **extra)
             state.claim(column, hits)
             free &= ~hits
+
+
+def _longer_than(values: pa.Array, limit: int) -> np.ndarray:
+    """Cells of more than ``limit`` bytes. The offsets of a string array bound every cell's
+    length, so most columns need no kernel at all."""
+    if pa.types.is_string(values.type) and len(values):
+        offsets = np.frombuffer(
+            values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
+        )
+        if int(np.diff(offsets).max()) <= limit:
+            return np.zeros(len(values), dtype=bool)
+    return mask(pc.greater(pc.binary_length(values), limit))
 
 
 def _where(rows: np.ndarray, kernel: Callable[[pa.Array], pa.Array], values: pa.Array):
