@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import stat
 import sys
 import time
@@ -135,6 +136,9 @@ def validate(
     )
 
 
+_BLANK = re.compile(rb"[ \t\r\n]*(?:" + re.escape(files.BOM) + rb")?[ \t\r\n]*")
+
+
 def _file_size(state: TableState) -> int:
     """Bytes of the table's file (0 when it cannot be seen): the unit of progress."""
     try:
@@ -181,7 +185,7 @@ def _read(state: TableState, cell_limit: int) -> None:
     except OSError as exc:
         state.add(Code.FILE_UNREADABLE, reason=exc.strerror or str(exc))
         return
-    if not data.strip(b" \t\r\n").removeprefix(files.BOM):
+    if _BLANK.fullmatch(data):  # only whitespace, and a BOM (a regex: no copy of the file)
         state.add(Code.EMPTY_FILE, line=1)
         return
     labels = None if spec.dialect.header else spec.field_names
