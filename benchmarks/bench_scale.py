@@ -203,9 +203,8 @@ def check_targets(results: list[dict[str, Any]]) -> dict[str, Any]:
         if value is not None:
             out[key] = {"value": value, "target": limit, "met": value < TARGETS[key]}
     sizes = sorted(by_n)
-    if len(sizes) >= 2:
-        # Per-event time at the largest size over the per-event time at the next size down.
-        small, large = sizes[-2], sizes[-1]
+    # Per-event time at each size over the per-event time at the next size down.
+    for small, large in zip(sizes, sizes[1:], strict=False):
         for name in ("validate", "load"):
             t_small, t_large = tool(small, name, "wall_median"), tool(large, name, "wall_median")
             if t_small and t_large:
@@ -275,7 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a frictionless run may take; estimated from the previous size (default 180)",
     )
     parser.add_argument("--out", type=Path, default=HERE / "out" / "scale.json")
+    parser.add_argument(
+        "--from-json", type=Path, help="print the table of a saved run instead of running"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        print(render(saved["results"], check_targets(saved["results"])))
+        return 0
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(","))
     args.workdir.mkdir(parents=True, exist_ok=True)
 
