@@ -19,7 +19,6 @@ import copy
 import csv
 import difflib
 import functools
-import io
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from libya_events._paths import DESCRIPTOR, packaged_root
 from libya_events.errors import NotADataPackageError, TableReadError, UnknownIdError
+from libya_events.lines import Lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -259,8 +259,9 @@ def _scan(spec: _TableSpec) -> list[int]:
         ) from None
     except LookupError:
         raise TableReadError(f"{file}: unknown encoding {spec.encoding!r}", file) from None
+    counted = Lines(text)
     reader = csv.reader(
-        io.StringIO(text, newline=""),
+        counted,
         delimiter=spec.delimiter,
         quotechar=spec.quotechar,
         doublequote=spec.doublequote,
@@ -273,7 +274,7 @@ def _scan(spec: _TableSpec) -> list[int]:
     lines: list[int] = []
     try:
         while True:
-            first_line = reader.line_num + 1
+            first_line = counted.next_line
             row = next(reader, None)
             if row is None:
                 break
@@ -292,7 +293,7 @@ def _scan(spec: _TableSpec) -> list[int]:
                 lines.append(first_line)
     except csv.Error as exc:
         raise TableReadError(
-            f"{file}, line {reader.line_num}: malformed CSV: {exc}", file, reader.line_num
+            f"{file}, line {counted.last}: malformed CSV: {exc}", file, counted.last
         ) from None
     if header_pending:
         raise TableReadError(f"{file}: empty file, expected the header row", file, 1)

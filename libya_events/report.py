@@ -46,8 +46,9 @@ def shorten(value: object, limit: int = VALUE_LIMIT) -> str | None:
 class Finding:
     """One fault: what (code), how bad (severity), where (table, path, line, field), and why.
 
-    ``line`` is the physical line of the file where the row starts (the header is line 1), so
-    it differs from ``row`` after a quoted cell that spans lines; ``row`` counts rows the way
+    ``line`` is the physical line of the file where the row starts (the header is line 1;
+    LF line breaks only, as git counts, see `libya_events.lines`), so it differs from ``row``
+    after a quoted cell that spans lines; ``row`` counts rows the way
     frictionless's ``rowNumber`` does (the header is row 1).
     """
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from libya_events.errors import PackageReadError
+from libya_events.lines import Lines
 
 DESCRIPTOR = "datapackage.json"
 GIT_PREFIX = "git:"
@@ -106,21 +107,24 @@ def _read_json(path: Path) -> Any:
 
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise PackageReadError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PackageReadError(f"{path}: cannot read: {exc}") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    counted = Lines(text)
+    reader = csv.reader(counted)
     try:
         header = next(reader)
     except StopIteration:
         raise PackageReadError(f"{path}:1: empty file, expected a header row") from None
     rows: list[dict[str, str]] = []
     lines: list[int] = []
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
+    while True:
+        start = counted.next_line
+        cells = next(reader, None)
+        if cells is None:
+            break
         if not cells:
             continue
         if len(cells) != len(header):

@@ -327,6 +327,21 @@ def test_a_row_with_too_many_cells_names_its_line(package: Path) -> None:
     )
 
 
+def test_a_row_after_a_bare_carriage_return_is_on_the_line_the_validator_names(
+    package: Path,
+) -> None:
+    path = package / "data" / "event_links.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[2:4] = [lines[2] + "\r" + lines[3] + ",extra"]
+    path.write_text("\n".join(lines), encoding="utf-8", newline="")
+    assert error(TableReadError, le.load, package) == (
+        f"{path}, line 3: 6 cells, but the header has 5"
+    )
+    assert le.validate(package).flatten(["code", "table", "line", "field"]) == [
+        ["extra-cell", "event_links", 3, None]
+    ]
+
+
 def test_a_row_with_too_few_cells_names_its_line(package: Path) -> None:
     path = package / "data" / "event_links.csv"
     lines = path.read_text(encoding="utf-8").split("\n")

@@ -13,7 +13,6 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from libya_events.lines import Lines
 
 BOM = b"\xef\xbb\xbf"
 #: Bytes that decode to lone surrogates under "surrogateescape" (one per invalid byte).
@@ -220,28 +221,9 @@ def _line_offset(data: bytes, line: int, newlines: int) -> int:
 # -- the exact reader ------------------------------------------------------------------------------
 
 
-class _Lines:
-    """Lines of a text as csv reads them, counting LF line breaks and characters consumed."""
-
-    def __init__(self, text: str):
-        self._it = iter(io.StringIO(text, newline=""))
-        self.newlines = 0
-        self.offset = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._it)
-        self.offset += len(line)
-        if line.endswith("\n"):
-            self.newlines += 1
-        return line
-
-
 def _read_exact(data: bytes, dialect: Dialect, labels: list[str] | None) -> Sheet:
     text = data.decode("utf-8", errors="surrogateescape")
-    lines_in = _Lines(text)
+    lines_in = Lines(text)
     reader = csv.reader(lines_in, **dialect.python())
     records: list[list[str]] = []
     starts: list[int] = []
