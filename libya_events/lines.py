@@ -38,3 +38,15 @@ class Lines:
     def next_line(self) -> int:
         """The line the next record starts on."""
         return self.newlines + 1
+
+
+def numbered(reader: Iterator[list[str]], lines: Lines) -> Iterator[tuple[int, list[str]]]:
+    """Each record of ``reader`` (a csv.reader over ``lines``) with the line it starts on,
+    leaving out blank lines."""
+    while True:
+        start = lines.next_line
+        record = next(reader, None)
+        if record is None:
+            return
+        if record:
+            yield start, record

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from libya_events._paths import DESCRIPTOR, packaged_root
 from libya_events.errors import NotADataPackageError, TableReadError, UnknownIdError
-from libya_events.lines import Lines
+from libya_events.lines import Lines, numbered
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -273,13 +273,7 @@ def _scan(spec: _TableSpec) -> list[int]:
     header_pending = spec.header
     lines: list[int] = []
     try:
-        while True:
-            first_line = counted.next_line
-            row = next(reader, None)
-            if row is None:
-                break
-            if not row:
-                continue
+        for first_line, row in numbered(reader, counted):
             if header_pending:
                 _check_header(spec, row, names, first_line)
                 header_pending = False

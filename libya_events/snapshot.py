@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from libya_events.errors import PackageReadError
-from libya_events.lines import Lines
+from libya_events.lines import Lines, numbered
 
 DESCRIPTOR = "datapackage.json"
 GIT_PREFIX = "git:"
@@ -120,13 +120,7 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
         raise PackageReadError(f"{path}:1: empty file, expected a header row") from None
     rows: list[dict[str, str]] = []
     lines: list[int] = []
-    while True:
-        start = counted.next_line
-        cells = next(reader, None)
-        if cells is None:
-            break
-        if not cells:
-            continue
+    for start, cells in numbered(reader, counted):
         if len(cells) != len(header):
             raise PackageReadError(
                 f"{path}:{start}: {len(cells)} cells, the header has {len(header)}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from libya_events.lines import Lines
+from libya_events.lines import Lines, numbered
 from libya_events.snapshot import _read_csv
 from libya_events.validate.files import Dialect, read_sheet
 
@@ -30,6 +30,15 @@ def test_lines_counts_lf_and_characters() -> None:
         ("c\n", 2, 3),
     ]
     assert counted.offset == 7
+
+
+def test_numbered_gives_each_record_its_line_and_leaves_out_blank_lines() -> None:
+    counted = Lines('a,b\r\n\r\n"x\ny",1\rz,w\n\n')
+    assert list(numbered(csv.reader(counted), counted)) == [
+        (1, ["a", "b"]),
+        (3, ["x\ny", "1"]),
+        (4, ["z", "w"]),
+    ]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
