@@ -176,6 +176,12 @@ class Code(str, Enum):
         "the file starts with a byte order mark; save it as UTF-8 without BOM",
         "A CSV file is UTF-8 without a byte order mark.",
     )
+    BARE_CR = (
+        "bare-cr", "error", "text",
+        "this row ends with a bare CR (old Mac line endings), which git and GitHub do not count "
+        "as a line break; save the file with LF line endings",
+        "Rows end with LF or CRLF, never with a bare CR.",
+    )
     INVALID_UTF8 = (
         "invalid-utf8", "error", "text",
         "byte {byte} is not valid UTF-8; save the file as UTF-8",

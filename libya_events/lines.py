@@ -22,17 +22,24 @@ class Lines:
         self.offset = 0
         #: The line the last piece read starts on (where a csv.Error was raised).
         self.last = 1
+        #: The last piece read: after csv.reader gives a record, the piece that ended it.
+        self.piece = ""
 
     def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
-        piece = next(self._it)
+        piece = self.piece = next(self._it)
         self.last = self.newlines + 1
         self.offset += len(piece)
         if piece.endswith("\n"):
             self.newlines += 1
         return piece
+
+    @property
+    def ended_by_bare_cr(self) -> bool:
+        """Whether the last piece read ends with a CR that is not part of a CRLF."""
+        return self.piece.endswith("\r")
 
     @property
     def next_line(self) -> int:

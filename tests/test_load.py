@@ -338,7 +338,8 @@ def test_a_row_after_a_bare_carriage_return_is_on_the_line_the_validator_names(
         f"{path}, line 3: 6 cells, but the header has 5"
     )
     assert le.validate(package).flatten(["code", "table", "line", "field"]) == [
-        ["extra-cell", "event_links", 3, None]
+        ["bare-cr", "event_links", 3, None],
+        ["extra-cell", "event_links", 3, None],
     ]
 
 

@@ -169,6 +169,7 @@ def test_every_layer_puts_a_row_after_a_bare_carriage_return_on_the_same_line(
         ["table", "constraint-error", 1, "notes"],
         ["table", "constraint-error", 1, "reason"],
         ["table", "constraint-error", 1, "retired_in"],
+        ["text", "bare-cr", 1, None],
         ["text", "whitespace", 1, "table"],
     ]
 

@@ -48,6 +48,25 @@ def test_a_byte_order_mark(pkg: Path) -> None:
     assert findings(pkg) == [["bom", "event_links", 1, None]]
 
 
+def test_a_file_with_old_mac_line_endings_is_one_finding_at_its_first_row(pkg: Path) -> None:
+    path = csv_path(pkg, "event_links")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    report = validate(pkg)
+    assert report.flatten(KEYS) == [["bare-cr", "event_links", 1, None]]
+    assert report.findings[0].message == (
+        "data/event_links.csv line 1: this row ends with a bare CR (old Mac line endings), which "
+        "git and GitHub do not count as a line break; save the file with LF line endings"
+    )
+
+
+def test_crlf_line_endings_and_a_quoted_cr_are_no_bare_cr_finding(pkg: Path) -> None:
+    path = csv_path(pkg, "event_links")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert findings(pkg) == []
+    line = replace(pkg, "event_links", ",proposes,", b',"propo\rses",')
+    assert findings(pkg) == [["control-character", "event_links", line, "relation"]]
+
+
 def test_invalid_utf8_names_line_and_field(pkg: Path) -> None:
     line = replace(pkg, "event_links", ",proposes,", ",propo\xffses,".encode("latin-1"))
     report = validate(pkg)

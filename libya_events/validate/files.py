@@ -98,6 +98,8 @@ class Sheet:
     header_line: int | None = 1
     extras: dict[int, list[str]] = field(default_factory=dict)
     bom: bool = False
+    #: The line of the first row (or the header) that a bare CR ends, if any.
+    bare_cr: int | None = None
     #: (row index or None for the header, column index, value) of cells with invalid UTF-8.
     bad_bytes: list[tuple[int | None, int, str]] = field(default_factory=list)
     #: Row index and column of a quoted cell that is never closed (it swallows the rest).
@@ -229,9 +231,12 @@ def _read_exact(data: bytes, dialect: Dialect, labels: list[str] | None) -> Shee
     starts: list[int] = []
     start_nl = 0
     offset = last_start = 0
+    bare_cr: int | None = None
     for record in reader:
         starts.append(start_nl + 1)
         records.append(record)
+        if bare_cr is None and lines_in.ended_by_bare_cr:
+            bare_cr = start_nl + 1
         last_start = offset
         start_nl, offset = lines_in.newlines, lines_in.offset
 
@@ -277,6 +282,7 @@ def _read_exact(data: bytes, dialect: Dialect, labels: list[str] | None) -> Shee
         header_line=header_line,
         extras=extras,
         bad_bytes=bad,
+        bare_cr=bare_cr,
     )
     if n:
         sheet.unclosed = _unclosed(text[last_start:], dialect, sheet, n - 1)

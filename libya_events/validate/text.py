@@ -45,6 +45,8 @@ def check_file(state: TableState) -> None:
     assert sheet is not None
     if sheet.bom:
         state.add(Code.BOM, line=1)
+    if sheet.bare_cr is not None:
+        state.add(Code.BARE_CR, line=sheet.bare_cr)
     if sheet.unclosed is not None:
         index, column, line = sheet.unclosed
         state.add(Code.UNCLOSED_QUOTE, index, column, line=line)
