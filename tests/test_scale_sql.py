@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from libya_events.errors import Code
 from libya_events.testing import Tables
-from libya_events.testing.mutations import MUTATIONS
+from libya_events.testing.mutations import draw_mutated
 from libya_events.testing.package import row_lines, shipped_schemas, validate_tables
 from libya_events.testing.strategies import packages
 
@@ -120,10 +120,7 @@ def test_sql_and_validator_agree_on_generated_packages(tables: Tables) -> None:
 @settings(max_examples=PER_KIND, suppress_health_check=[HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_sql_finds_the_broken_rule_where_the_validator_does(kind: str, data: st.DataObject) -> None:
-    tables = data.draw(packages(max_events=8, max_statements=5), label="valid package")
-    drawn = data.draw(MUTATIONS[kind](tables), label="mutation")
-    assume(drawn is not None)
-    mutated, expected = drawn
+    mutated, expected = draw_mutated(data, kind)
     found = sql_findings(mutated)
     assert found == validator_findings(mutated)
     assert found == sorted(expected)

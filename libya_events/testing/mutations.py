@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import reject
 from hypothesis import strategies as st
 
 from libya_events.testing.package import Tables, row_lines, shipped_schemas
@@ -24,6 +25,7 @@ from libya_events.testing.strategies import (
     _pattern_strategy,
     event_rules,
     iso,
+    packages,
     parse,
     quote_pattern,
 )
@@ -611,6 +613,18 @@ MUTATIONS: dict[str, Mutation] = {
     "text_with_a_control_character": _text_mutation("control-character", _control),
     "text_with_a_nul_byte": _text_mutation("nul-byte", _nul),
 }
+
+
+def draw_mutated(data: st.DataObject, kind: str, tables: Tables | None = None) -> Mutated:
+    """Inside a test: one ``kind`` mutation of ``tables`` (of a small generated package when
+    None), with its expected findings. A package the mutation finds nothing to break in is
+    rejected, so hypothesis draws another."""
+    if tables is None:
+        tables = data.draw(packages(max_events=8, max_statements=5), label="valid package")
+    drawn = data.draw(MUTATIONS[kind](tables), label="mutation")
+    if drawn is None:
+        reject()
+    return drawn
 
 
 @st.composite
