@@ -241,3 +241,14 @@ def test_descriptor_metadata() -> None:
     assert [lic["name"] for lic in DESCRIPTOR["licenses"]] == ["CC-BY-4.0"]
     assert DESCRIPTOR["created"]
     assert all(r["schema"] == f"schemas/{r['name']}.table.json" for r in DESCRIPTOR["resources"])
+
+
+def test_every_source_can_be_followed_from_the_package_alone() -> None:
+    without_url = {r["source_id"]: r for r in rows("sources") if not r["url"]}
+    assert sorted(without_url) == ["references", "tass-2020-06-20"]
+    assert without_url["tass-2020-06-20"]["notes"].startswith("Full reference: TASS, ")
+    assert "docs/references.md" in without_url["references"]["description"]
+    assert (ROOT / "docs" / "references.md").is_file()
+    for table in TABLES:
+        for row in rows(table):
+            assert not any("shared/" in cell for cell in row.values()), (table, row)
