@@ -35,8 +35,8 @@ def test_the_duckdb_query_gives_what_the_loader_gives(monkeypatch: pytest.Monkey
     got = duckdb.sql(query).fetchall()
     expected = (
         le.events_with("sergey-lavrov")
-        .sort_values(["start_date", "event_id"])[["event_id", "start_date", "role"]]
         .astype({"start_date": "string", "role": "string"})
+        .sort_values(["start_date", "event_id", "role"])[["event_id", "start_date", "role"]]
     )
     assert got == [tuple(row) for row in expected.itertuples(index=False)]
     assert len(got) > 0
