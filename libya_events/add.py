@@ -288,36 +288,19 @@ class ContributionFinding:
     where: str = ""
 
     def text(self, name: str) -> str:
-        """One line: ``file line 12, events[0].end_date: ... (data/events.csv line 19)``."""
-        place = [f"{name} line {self.line}" if self.line else name] if self.at else []
-        if self.at:
-            place.append(self.at)
-        if not self.at and self.where:
-            place.append(self.where)
-        suffix = f" ({self.where})" if self.at and self.where else ""
-        return f"{', '.join(place) or name}: {self.message}{suffix} [{self.code}]"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "at": self.at,
-            "line": self.line,
-            "where": self.where,
-            "message": self.message,
-        }
+        """One line: ``file line 12, events[0].end_date: ... (would be data/events.csv line 19)``,
+        or for a finding on the package as it was, ``data/events.csv line 3: ...``."""
+        if not self.at:
+            return f"{self.where or name}: {self.message} [{self.code}]"
+        place = f"{name} line {self.line}" if self.line else name
+        also = f" ({self.where})" if self.where else ""
+        return f"{place}, {self.at}: {self.message}{also} [{self.code}]"
 
 
 def _finding(
-    code: AddCode, row: Row | None = None, column: str | None = None, **params: Any
+    code: AddCode, at: str = "", line: int | None = None, **params: Any
 ) -> ContributionFinding:
-    return ContributionFinding(
-        code=code.value,
-        severity="error",
-        message=code.format(**params),
-        at=row.at(column) if row else "",
-        line=row.line_of(column) if row else None,
-    )
+    return ContributionFinding(code.value, "error", code.format(**params), at, line)
 
 
 def _hint(word: str, choices: list[str]) -> str:
@@ -410,7 +393,10 @@ def add(
         return result
     texts = merge.texts()
     with tempfile.TemporaryDirectory(prefix="libya-events-add-") as tmp:
-        staged = _stage(snapshot, texts, Path(tmp) / "package")
+        try:
+            staged = _stage(snapshot, texts, Path(tmp) / "package")
+        except OSError as exc:
+            raise PackageWriteError(f"cannot copy the package to check it: {exc}") from None
         after = validate(staged)
         result.findings += merge.findings_from(after, before)
         if result.errors:
@@ -432,8 +418,8 @@ def _unknown_names(contribution: Contribution, snapshot: Snapshot) -> list[Contr
     tables = list(snapshot.tables)
     for name, line in contribution.tables.items():
         if name not in snapshot.tables:
-            found = _finding(AddCode.UNKNOWN_TABLE, table=name, hint=_hint(name, tables))
-            out.append(ContributionFinding(**{**found.to_dict(), "at": name, "line": line}))
+            hint = _hint(name, tables)
+            out.append(_finding(AddCode.UNKNOWN_TABLE, name, line, table=name, hint=hint))
     for row in contribution.rows:
         table = snapshot.tables.get(row.table)
         if table is None:
@@ -441,14 +427,10 @@ def _unknown_names(contribution: Contribution, snapshot: Snapshot) -> list[Contr
         for column in row.cells:
             if column not in table.header:
                 hint = _hint(column, table.header)
+                at, line = row.at(column), row.line_of(column)
                 out.append(
                     _finding(
-                        AddCode.UNKNOWN_COLUMN,
-                        row,
-                        column,
-                        table=row.table,
-                        field=column,
-                        hint=hint,
+                        AddCode.UNKNOWN_COLUMN, at, line, table=row.table, field=column, hint=hint
                     )
                 )
     return out
@@ -463,7 +445,7 @@ class _Merge:
             Row(r.table, r.index, r.line, dict(r.cells), dict(r.lines)) for r in contribution.rows
         ]
         self.result = result
-        #: Rows that stand for a row the package has (found by URL): table -> row -> its id.
+        #: The rows (by position) that stand for a row the package has, found by URL: its id.
         self.known: dict[int, str] = {}
         #: The rows to add, by table, each with its whole set of cells.
         self.new_rows: dict[str, list[tuple[dict[str, str], Row]]] = {}
@@ -514,7 +496,9 @@ class _Merge:
                 made, source = derive_id(table, row.cells)
             except ValueError as exc:
                 self.result.findings.append(
-                    _finding(AddCode.ID_NEEDED, row, key, field=key, reason=exc)
+                    _finding(
+                        AddCode.ID_NEEDED, row.at(key), row.line_of(key), field=key, reason=exc
+                    )
                 )
                 continue
             row.cells[key] = made
@@ -549,7 +533,14 @@ class _Merge:
             if (row.table, key) in seen:
                 other = seen[(row.table, key)].at()
                 self.result.findings.append(
-                    _finding(AddCode.REPEATED_ROW, row, key=label, id=id_text(key), other=other)
+                    _finding(
+                        AddCode.REPEATED_ROW,
+                        row.at(),
+                        row.line,
+                        key=label,
+                        id=id_text(key),
+                        other=other,
+                    )
                 )
                 continue
             seen[(row.table, key)] = row
@@ -566,11 +557,11 @@ class _Merge:
                 self.result.findings.append(
                     _finding(
                         AddCode.ID_EXISTS,
-                        row,
+                        row.at(),
+                        row.line,
                         key=label,
                         id=id_text(key),
-                        path=path,
-                        line=line,
+                        where=f"{path} line {line}",
                         fields=fields,
                     )
                 )

@@ -120,7 +120,7 @@ class AddCode(str, Enum):
     )
     ID_EXISTS = (
         "id-exists",
-        "{key} {id!r} is already in {path} line {line} with other values ({fields}); choose "
+        "{key} {id!r} is already in {where} with other values ({fields}); choose "
         "a new id, or correct that row by hand",
     )
     REPEATED_ROW = (

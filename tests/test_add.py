@@ -215,6 +215,23 @@ def test_a_source_given_by_a_url_the_package_has_is_that_source(
     assert after.tables["events"].by_key()[(EVENT,)]["source_id"] == known["source_id"]
 
 
+def test_a_warning_the_rows_bring_is_printed_and_they_are_added(
+    tmp_path: Path, pkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A source that nothing cites is an orphan (a warning): the row is still added."""
+    text = EXAMPLE[: EXAMPLE.index("\nevents:")] + "\n"
+    code, out, _ = run(capsys, write(tmp_path, text), "--package", pkg)
+    line = line_of(pkg, "sources", SOURCE)
+    assert code == 0
+    assert out.splitlines()[2:] == [
+        f"  warning: {tmp_path}/contribution.yaml line 3, sources[0].source_id: source "
+        f"'{SOURCE}' is cited by no row of any table (would be data/sources.csv line {line}) "
+        "[orphan-source]",
+        "",
+        "ADDED: 1 row(s) (sources 1); the package validates",
+    ]
+
+
 # --- bad input: a message and exit 1 or 2, the package byte-identical -------------------------
 
 
@@ -504,9 +521,8 @@ def test_the_issue_form_round_trips_through_the_parser() -> None:
     for item in form["body"]:
         if item["type"] == "dropdown":
             question = next(q for q in contributions.FORM if q.id == item["id"])
-            enum = contributions._constraints(
-                read_package(ROOT).tables[question.table], question.column
-            )["enum"]
+            fields = read_package(ROOT).tables[question.table].fields
+            enum = next(f for f in fields if f["name"] == question.column)["constraints"]["enum"]
             assert item["attributes"]["options"] == enum
     answers = {q.id: f"answer {n}" for n, q in enumerate(contributions.FORM)}
     answers["event-id"] = "some-event"
