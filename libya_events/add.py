@@ -529,44 +529,28 @@ class _Merge:
             table = self.snapshot.tables[row.table]
             whole = {name: row.cells.get(name, "") for name in table.header}
             key = table.key(whole)
-            label = f"({', '.join(table.primary_key)})" if len(key) > 1 else table.primary_key[0]
             if (row.table, key) in seen:
-                other = seen[(row.table, key)].at()
-                self.result.findings.append(
-                    _finding(
-                        AddCode.REPEATED_ROW,
-                        row.at(),
-                        row.line,
-                        key=label,
-                        id=id_text(key),
-                        other=other,
-                    )
-                )
+                self._refuse(AddCode.REPEATED_ROW, row, key, other=seen[(row.table, key)].at())
                 continue
             seen[(row.table, key)] = row
             old = table.by_key().get(key)
-            path, line = table.resource["path"], table.line_of(key)
+            where = f"{table.resource['path']} line {table.line_of(key)}"
             if old is None:
                 self.new_rows.setdefault(row.table, []).append((whole, row))
             elif old == whole:
-                self.result.notes.append(
-                    f"{row.at()}: the same as {path} line {line}; nothing to add"
-                )
+                self.result.notes.append(f"{row.at()}: the same as {where}; nothing to add")
             else:
                 fields = ", ".join(f for f in table.header if old[f] != whole[f])
-                self.result.findings.append(
-                    _finding(
-                        AddCode.ID_EXISTS,
-                        row.at(),
-                        row.line,
-                        key=label,
-                        id=id_text(key),
-                        where=f"{path} line {line}",
-                        fields=fields,
-                    )
-                )
+                self._refuse(AddCode.ID_EXISTS, row, key, where=where, fields=fields)
         if self.result.errors:
             self.new_rows = {}
+
+    def _refuse(self, code: AddCode, row: Row, key: Key, **params: Any) -> None:
+        """A finding about the row whose primary key is ``key``."""
+        pk = self.snapshot.tables[row.table].primary_key
+        label = f"({', '.join(pk)})" if len(pk) > 1 else pk[0]
+        finding = _finding(code, row.at(), row.line, key=label, id=id_text(key), **params)
+        self.result.findings.append(finding)
 
     def _place(self) -> None:
         """Insert each new row before the first row whose key sorts after its own."""

@@ -69,6 +69,19 @@ class ExportError(LibyaEventsError):
     """An export that cannot be written (unknown format, destination exists, missing extra)."""
 
 
+class _Coded(str, Enum):
+    """A kebab-case code with its message template (the base of `AddCode` and `Code`)."""
+
+    template: str
+
+    def __str__(self) -> str:
+        return self.value
+
+    def format(self, **params: object) -> str:
+        """The message template filled with ``params``."""
+        return self.template.format(**params)
+
+
 # --- Contributions (libya-events add) ---------------------------------------------------------
 
 
@@ -86,24 +99,15 @@ class ContributionError(LibyaEventsError):
         self.line = line
 
 
-class AddCode(str, Enum):
+class AddCode(_Coded):
     """A finding about the rows of a contribution itself, before the package is validated
     with them (the validator's own codes, `Code`, cover the rest). All are errors."""
-
-    template: str
 
     def __new__(cls, value: str, template: str) -> AddCode:
         member = str.__new__(cls, value)
         member._value_ = value
         member.template = template
         return member
-
-    def __str__(self) -> str:
-        return self.value
-
-    def format(self, **params: object) -> str:
-        """The message template filled with ``params``."""
-        return self.template.format(**params)
 
     # fmt: off
     UNKNOWN_TABLE = (
@@ -145,7 +149,7 @@ class AddCode(str, Enum):
 # compared; the others are this project's.
 
 
-class Code(str, Enum):
+class Code(_Coded):
     """A validation finding code: a kebab-case string with its severity, layer, template, rule."""
 
     severity: str
@@ -165,13 +169,6 @@ class Code(str, Enum):
         member.rule = rule
         member.fatal = fatal
         return member
-
-    def __str__(self) -> str:
-        return self.value
-
-    def format(self, **params: object) -> str:
-        """The message template filled with ``params``."""
-        return self.template.format(**params)
 
     # fmt: off
     # -- package: the descriptor and the files it points at --------------------------------------
