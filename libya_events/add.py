@@ -129,6 +129,9 @@ def parse_contribution(
             raise ContributionError(
                 f"not valid JSON: {exc.msg} (column {exc.colno})", name, exc.lineno
             ) from None
+        # Valid JSON is YAML but for tabs, which JSON allows only as whitespace between tokens
+        # (a tab in a string is written \t): read as spaces, they keep every line and column.
+        text = text.replace("\t", " ")
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

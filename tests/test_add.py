@@ -607,3 +607,14 @@ def test_an_unreadable_issue_body_raises_a_contribution_error(tmp_path: Path) ->
     with pytest.raises(ContributionError) as caught:
         contributions.read_contribution(tmp_path)
     assert str(caught.value).startswith(f"{tmp_path}: cannot read it: ")
+
+
+def test_json_is_read_as_json_tabs_and_escapes_included() -> None:
+    text = '{\n\t"events": [\n\t\t{"title": "a\\/b \\u00e9\\t", "latitude": 52.50, "notes": null}\n\t]\n}'
+    parsed = contributions.parse_contribution(text, "c.json", json_syntax=True)
+    (row,) = parsed.rows
+    assert (row.at(), row.line, row.cells) == (
+        "events[0]",
+        3,
+        {"title": "a/b é\t", "latitude": "52.50", "notes": ""},
+    )
