@@ -610,7 +610,8 @@ def test_an_unreadable_issue_body_raises_a_contribution_error(tmp_path: Path) ->
 
 
 def test_json_is_read_as_json_tabs_and_escapes_included() -> None:
-    text = '{\n\t"events": [\n\t\t{"title": "a\\/b \\u00e9\\t", "latitude": 52.50, "notes": null}\n\t]\n}'
+    row_text = '{"title": "a\\/b \\u00e9\\t", "latitude": 52.50, "notes": null}'
+    text = '{\n\t"events": [\n\t\t' + row_text + "\n\t]\n}"
     parsed = contributions.parse_contribution(text, "c.json", json_syntax=True)
     (row,) = parsed.rows
     assert (row.at(), row.line, row.cells) == (
