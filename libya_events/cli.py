@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -157,7 +158,12 @@ def _add_add(sub: argparse._SubParsersAction) -> None:
         "and every vocabulary listed, taken from the package's Table Schemas.",
     )
     new.add_argument("what", choices=("event",), help="what the contribution adds")
-    new.add_argument("--package", metavar="PATH", default=None, help="the package (default: .)")
+    new.add_argument(
+        "--package",
+        metavar="PATH",
+        default=None,
+        help="the package whose schemas to follow (default: ., else the shipped one)",
+    )
     new.set_defaults(func=_run_new)
 
 
@@ -168,7 +174,7 @@ def _run_add(args: argparse.Namespace) -> int:
 
     try:
         if args.template:
-            sys.stdout.write(add.template(read_package(add.package_root(args.package))))
+            sys.stdout.write(add.template(read_package(_template_package(args.package))))
             return 0
         if args.from_issue_body is not None:
             snapshot = read_package(add.package_root(args.package))
@@ -191,6 +197,16 @@ def _read_text(path: str) -> str:
         return sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ContributionError(f"cannot read it: {exc}", path) from None
+
+
+def _template_package(path: str | None) -> Path:
+    """The package whose schemas a template lists: PATH, or ., or the shipped one."""
+    from libya_events._paths import DESCRIPTOR, packaged_root
+    from libya_events.add import package_root
+
+    if path is None and not Path(DESCRIPTOR).is_file():
+        return packaged_root()
+    return package_root(path)
 
 
 def _run_new(args: argparse.Namespace) -> int:

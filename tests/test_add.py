@@ -619,3 +619,26 @@ def test_json_is_read_as_json_tabs_and_escapes_included() -> None:
         3,
         {"title": "a/b é\t", "latitude": "52.50", "notes": ""},
     )
+
+
+def test_the_template_outside_a_package_follows_the_shipped_schemas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "event"]) == 0
+    shipped = capsys.readouterr().out
+    assert main(["new", "event", "--package", str(ROOT)]) == 0
+    assert capsys.readouterr().out == shipped
+
+
+def test_the_workflow_adds_a_labelled_issue_and_opens_a_pull_request() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "add-from-issue.yml").read_text("utf-8")
+    assert "\n  issues:\n    types: [labeled]\n" in workflow
+    assert "    if: github.event.label.name == 'add-event'\n" in workflow
+    # the untrusted body reaches the shell only through an environment variable
+    assert "          BODY: ${{ github.event.issue.body }}\n" in workflow
+    assert workflow.count("github.event.issue.body") == 1
+    assert 'libya-events add --from-issue-body "$RUNNER_TEMP/issue-body.md"' in workflow
+    assert "libya-events diff git:HEAD . --format markdown" in workflow
+    assert "uses: peter-evans/create-pull-request@v6" in workflow
+    assert "body-path: ${{ runner.temp }}/pr-body.md" in workflow
