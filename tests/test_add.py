@@ -642,3 +642,22 @@ def test_the_workflow_adds_a_labelled_issue_and_opens_a_pull_request() -> None:
     assert "libya-events diff git:HEAD . --format markdown" in workflow
     assert "uses: peter-evans/create-pull-request@v6" in workflow
     assert "body-path: ${{ runner.temp }}/pr-body.md" in workflow
+
+
+def test_the_command_prints_no_traceback_for_bad_input(tmp_path: Path, pkg: Path) -> None:
+    import subprocess
+    import sys
+
+    file = write(tmp_path, "events:\n  - title: [\n")
+    hashes = digest(pkg)
+    done = subprocess.run(
+        [sys.executable, "-m", "libya_events.cli", "add", str(file), "--package", str(pkg)],
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"libya-events add: {file} line 3: not valid YAML: expected the node content, but found "
+        "'<stream end>' (column 1)\n"
+    )
+    assert digest(pkg) == hashes
