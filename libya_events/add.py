@@ -828,10 +828,8 @@ def contribution_from_issue_body(
         except ValueError:
             pass  # `add` says that it is needed
     event_id = event.cells.get("event_id", "")
-    if "statements" in rows and "text" in rows["statements"].cells:
+    if "statements" in rows:  # the quote was made at the event
         rows["statements"].cells["event_id"] = event_id
-    else:
-        rows.pop("statements", None)
     participants = next(q for q in FORM if not q.column)
     value, first = answers.get(participants.label, ("", 0))
     actors = []

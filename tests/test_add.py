@@ -661,3 +661,21 @@ def test_the_command_prints_no_traceback_for_bad_input(tmp_path: Path, pkg: Path
         "'<stream end>' (column 1)\n"
     )
     assert digest(pkg) == hashes
+
+
+def test_a_quote_answered_in_part_is_kept_so_that_what_is_missing_is_said(
+    tmp_path: Path, pkg: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = (ROOT / "tests" / "fixtures" / "issue-add-event.md").read_text("utf-8")
+    quote = "Turkey will continue to support the Government of National Accord."
+    body = body.replace(f"### Quote\n\n{quote}\n", "### Quote\n\n_No response_\n")
+    file = write(tmp_path, body, "body.md")
+    kind = body.split("\n").index("paraphrase") + 1  # the quote's first answer
+    hashes = digest(pkg)
+    code, out, _ = run(capsys, "--from-issue-body", file, "--package", pkg)
+    assert (code, digest(pkg)) == (1, hashes)
+    errors = [e.replace(str(file), "FILE") for e in findings(out)]
+    assert errors == [
+        f"FILE line {kind}, statements[0].statement_id: statement_id is empty and cannot be "
+        "derived (no text in Latin letters or digits to make it of); give one [id-needed]"
+    ]
