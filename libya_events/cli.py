@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
@@ -124,12 +125,102 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_add(sub: argparse._SubParsersAction) -> None:
+    """`libya-events add FILE` and `libya-events new event` (owned by contributions)."""
+    p = sub.add_parser(
+        "add",
+        help="add the rows of a contribution file (YAML or JSON) to the package",
+        description="Validate the package, merge the contribution's rows in key order, validate "
+        "the result, and write only when there is no error. Exit status: 0 added (or nothing "
+        "to add), 1 findings (nothing written), 2 the contribution or package cannot be read.",
+    )
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument(
+        "file", metavar="FILE", nargs="?", help="the contribution: {table: [{column: value}]}"
+    )
+    given.add_argument(
+        "--from-issue-body",
+        metavar="BODY",
+        help="read the contribution from the body of an issue written with the add-event form",
+    )
+    given.add_argument(
+        "--template", action="store_true", help="print a commented contribution file and exit"
+    )
+    p.add_argument("--package", metavar="PATH", default=None, help="the package (default: .)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would change (the diff); write nothing"
+    )
+    p.set_defaults(func=_run_add)
+    new = sub.add_parser(
+        "new",
+        help="print a commented contribution file to fill in",
+        description="Print a contribution file for `libya-events add`, every column described "
+        "and every vocabulary listed, taken from the package's Table Schemas.",
+    )
+    new.add_argument("what", choices=("event",), help="what the contribution adds")
+    new.add_argument(
+        "--package",
+        metavar="PATH",
+        default=None,
+        help="the package whose schemas to follow (default: ., else the shipped one)",
+    )
+    new.set_defaults(func=_run_new)
+
+
+def _run_add(args: argparse.Namespace) -> int:
+    from libya_events import add
+    from libya_events.errors import LibyaEventsError
+    from libya_events.snapshot import read_package
+
+    try:
+        if args.template:
+            sys.stdout.write(add.template(read_package(_template_package(args.package))))
+            return 0
+        if args.from_issue_body is not None:
+            snapshot = read_package(add.package_root(args.package))
+            body = _read_text(args.from_issue_body)
+            contribution = add.contribution_from_issue_body(body, snapshot, args.from_issue_body)
+        else:
+            contribution = add.read_contribution(args.file)
+        result = add.add(contribution, args.package, dry_run=args.dry_run)
+    except LibyaEventsError as exc:
+        print(f"libya-events add: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(result.render())
+    return result.exit_code
+
+
+def _read_text(path: str) -> str:
+    from libya_events.errors import ContributionError
+
+    try:
+        return sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContributionError(f"cannot read it: {exc}", path) from None
+
+
+def _template_package(path: str | None) -> Path:
+    """The package whose schemas a template lists: PATH, or ., or the shipped one."""
+    from libya_events._paths import DESCRIPTOR, packaged_root
+    from libya_events.add import package_root
+
+    if path is None and not Path(DESCRIPTOR).is_file():
+        return packaged_root()
+    return package_root(path)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    args.template = True
+    return _run_add(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="libya-events", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     _add_validate(sub)
     _add_diff(sub)
     _add_export(sub)
+    _add_add(sub)
     return parser
 
 

@@ -57,12 +57,86 @@ class PackageReadError(LibyaEventsError):
     """A data package directory (or git revision) the release tools cannot read."""
 
 
+class PackageWriteError(LibyaEventsError):
+    """A data package whose files cannot be written (`libya-events add`); none was changed."""
+
+
 class VersionError(LibyaEventsError):
     """A version string that is not MAJOR.MINOR.PATCH, or a release step that breaks the rules."""
 
 
 class ExportError(LibyaEventsError):
     """An export that cannot be written (unknown format, destination exists, missing extra)."""
+
+
+class _Coded(str, Enum):
+    """A kebab-case code with its message template (the base of `AddCode` and `Code`)."""
+
+    template: str
+
+    def __str__(self) -> str:
+        return self.value
+
+    def format(self, **params: object) -> str:
+        """The message template filled with ``params``."""
+        return self.template.format(**params)
+
+
+# --- Contributions (libya-events add) ---------------------------------------------------------
+
+
+class ContributionError(LibyaEventsError):
+    """A contribution file (or issue body) that cannot be read as tables of rows: missing, not
+    YAML or JSON, or not shaped as ``{table: [{column: value}, ...]}``.
+
+    ``path`` and ``line`` (1-based, or None) name the spot; the message starts with them.
+    """
+
+    def __init__(self, message: str, path: str, line: int | None = None):
+        where = path if line is None else f"{path} line {line}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+
+
+class AddCode(_Coded):
+    """A finding about the rows of a contribution itself, before the package is validated
+    with them (the validator's own codes, `Code`, cover the rest). All are errors."""
+
+    def __new__(cls, value: str, template: str) -> AddCode:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.template = template
+        return member
+
+    # fmt: off
+    UNKNOWN_TABLE = (
+        "unknown-table",
+        "{table!r} is not a table of the package{hint}",
+    )
+    UNKNOWN_COLUMN = (
+        "unknown-column",
+        "table {table} has no column {field!r}{hint}",
+    )
+    ID_NEEDED = (
+        "id-needed",
+        "{field} is empty and cannot be derived ({reason}); give one",
+    )
+    ID_EXISTS = (
+        "id-exists",
+        "{key} {id!r} is already in {where} with other values ({fields}); choose "
+        "a new id, or correct that row by hand",
+    )
+    REPEATED_ROW = (
+        "repeated-row",
+        "{key} {id!r} is given twice in the contribution, also at {other}",
+    )
+    PACKAGE_INVALID = (
+        "package-invalid",
+        "the package has {errors} error(s) before the contribution (libya-events validate "
+        "lists them); fix those first",
+    )
+    # fmt: on
 
 
 # --- Validation finding codes -----------------------------------------------------------------
@@ -75,7 +149,7 @@ class ExportError(LibyaEventsError):
 # compared; the others are this project's.
 
 
-class Code(str, Enum):
+class Code(_Coded):
     """A validation finding code: a kebab-case string with its severity, layer, template, rule."""
 
     severity: str
@@ -95,13 +169,6 @@ class Code(str, Enum):
         member.rule = rule
         member.fatal = fatal
         return member
-
-    def __str__(self) -> str:
-        return self.value
-
-    def format(self, **params: object) -> str:
-        """The message template filled with ``params``."""
-        return self.template.format(**params)
 
     # fmt: off
     # -- package: the descriptor and the files it points at --------------------------------------

@@ -42,6 +42,12 @@ def shorten(value: object, limit: int = VALUE_LIMIT) -> str | None:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _where(path: str | None, table: str | None, line: int | None) -> str:
+    """Where a finding is, as its message starts: ``data/events.csv line 14``."""
+    where = path or table or "datapackage.json"
+    return where if line is None else f"{where} line {line}"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One fault: what (code), how bad (severity), where (table, path, line, field), and why.
@@ -81,14 +87,11 @@ class Finding:
         and ``value``), prefixed with where it is: ``data/events.csv line 14: ...``."""
         params.setdefault("field", field)
         params.setdefault("value", shorten(value))
-        where = path or table or "datapackage.json"
-        if line is not None:
-            where += f" line {line}"
         return cls(
             code=code.value,
             severity=code.severity,  # type: ignore[arg-type]
             layer=layer or code.layer,  # type: ignore[arg-type]
-            message=f"{where}: {code.format(**params)}",
+            message=f"{_where(path, table, line)}: {code.format(**params)}",
             table=table,
             path=path,
             line=line,
@@ -96,6 +99,12 @@ class Finding:
             field=field,
             value=shorten(value),
         )
+
+    @property
+    def detail(self) -> str:
+        """The message without its ``<path> line <n>: `` prefix: what is wrong, not where."""
+        prefix = f"{_where(self.path, self.table, self.line)}: "
+        return self.message[len(prefix) :] if self.message.startswith(prefix) else self.message
 
     @property
     def fatal(self) -> bool:

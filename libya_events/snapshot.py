@@ -1,9 +1,11 @@
 """A data package directory read as plain text: descriptor, Table Schemas and rows by key.
 
-The release tools (diff, export, codebook, history checks) compare and copy cells exactly as
-they are written, so they read the CSV files with the `csv` module rather than through a typed
-loader: ``"52.50"`` and ``"52.5"`` stay what the file says. A directory that cannot be read
-raises `PackageReadError` naming the file, and the line where there is one.
+The release tools (diff, export, codebook, history checks, add) compare and copy cells exactly
+as they are written, so they read the CSV files with the `csv` module rather than through a
+typed loader: ``"52.50"`` and ``"52.5"`` stay what the file says. A directory that cannot be
+read raises `PackageReadError` naming the file, and the line where there is one.
+`render_rows` writes rows back as the package's files hold them (a no-op rewrite is
+byte-identical).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -174,6 +176,35 @@ def read_package(path: str | Path, only: Collection[str] | None = None) -> Snaps
         header, rows, lines = _read_csv(_inside(root, resource["path"], where))
         tables[resource["name"]] = Table(resource["name"], resource, schema, header, rows, lines)
     return Snapshot(root, descriptor, tables)
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def render_rows(rows: Iterable[Mapping[str, str]], header: list[str]) -> str:
+    """CSV text as the package writes it: a header row, RFC 4180 quoting, LF line ends.
+
+    csv.writer quotes a cell only for the characters of its line terminator, so each row is
+    written with CRLF (a cell holding a CR or an LF gets quoted) and its CRLF made an LF.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    lines = []
+    for cells in [header, *([row[name] for name in header] for row in rows)]:
+        writer.writerow(cells)
+        lines.append(out.getvalue()[:-2] + "\n")
+        out.seek(0)
+        out.truncate()
+    return "".join(lines)
+
+
+def row_lines(rows: list[dict[str, str]], header: list[str]) -> list[int]:
+    """The file line on which each row starts (the header is line 1), newlines in cells counted."""
+    lines, line = [], 2
+    for row in rows:
+        lines.append(line)
+        line += render_rows([row], header).count("\n") - 1
+    return lines
 
 
 def _git(where: Path, *args: str) -> bytes:

@@ -1,10 +1,12 @@
-"""Regenerate the files derived from the package: record JSON Schemas, codebook, CITATION.cff.
+"""Regenerate the files derived from the package: record JSON Schemas, codebook, CITATION.cff,
+and the issue form for contributions.
 
 Run `python scripts/build.py` after editing `schemas/*.table.json`, `data/*.csv` or the
 version in `datapackage.json`; `python scripts/build.py --check` exits 1 and names the stale
 files instead. The Table Schemas are the one source of truth for fields, types and
-vocabularies; `docs/codebook.md` also carries this version's row counts, and `CITATION.cff`
-its version and release date.
+vocabularies; `docs/codebook.md` also carries this version's row counts, `CITATION.cff`
+its version and release date, and `.github/ISSUE_TEMPLATE/add-event.yml` the vocabularies as
+dropdowns (its questions are `libya_events.add.FORM`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ if str(ROOT) not in sys.path:  # run as a script from a checkout: use this check
     sys.path.insert(0, str(ROOT))
 
 from libya_events import codebook  # noqa: E402
+from libya_events.add import issue_form  # noqa: E402
 from libya_events.release import citation_cff  # noqa: E402
 from libya_events.snapshot import read_package  # noqa: E402
 
@@ -88,6 +91,7 @@ def outputs() -> dict[Path, str]:
         out[ROOT / "schemas" / f"{name}.record.json"] = render(record_schema(name, table_schema))
     out[ROOT / "docs" / "codebook.md"] = codebook.render(read_package(ROOT))
     out[ROOT / "CITATION.cff"] = citation_cff(package)
+    out[ROOT / ".github" / "ISSUE_TEMPLATE" / "add-event.yml"] = issue_form(read_package(ROOT))
     return out
 
 

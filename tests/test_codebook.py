@@ -47,6 +47,7 @@ def test_build_check_names_a_stale_codebook(tmp_path: Path) -> None:
     assert done.stdout == (
         "stale: schemas/events.record.json (run python scripts/build.py)\n"
         "stale: docs/codebook.md (run python scripts/build.py)\n"
+        "stale: .github/ISSUE_TEMPLATE/add-event.yml (run python scripts/build.py)\n"
     )
 
 

@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import math
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from libya_events._paths import DESCRIPTOR, packaged_root
+from libya_events.snapshot import render_rows, row_lines  # noqa: F401 - re-exported
 
 Row = dict[str, str]
 Tables = dict[str, list[Row]]
@@ -99,23 +99,6 @@ def shipped_schemas() -> Schemas:
     return read_schemas(packaged_root())
 
 
-def render_rows(rows: Iterable[Mapping[str, str]], header: list[str]) -> str:
-    """CSV text as the package writes it: a header row, RFC 4180 quoting, LF line ends.
-
-    csv.writer quotes a cell only for the characters of its line terminator, so each row is
-    written with CRLF (a cell holding a CR or an LF gets quoted) and its CRLF made an LF.
-    """
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    lines = []
-    for cells in [header, *([row[name] for name in header] for row in rows)]:
-        writer.writerow(cells)
-        lines.append(out.getvalue()[:-2] + "\n")
-        out.seek(0)
-        out.truncate()
-    return "".join(lines)
-
-
 def render_number(value: float) -> str:
     """A number as the package writes it: two decimals, never '-0.00'."""
     text = f"{value:.2f}"
@@ -181,15 +164,6 @@ def write_package(tables: Mapping[str, Any], dest: Path, *, schemas: Schemas | N
         text = render_rows(rows, schemas.field_names(table))
         path.write_bytes(text.encode("utf-8"))
     return dest / DESCRIPTOR
-
-
-def row_lines(rows: list[Row], header: list[str]) -> list[int]:
-    """The file line on which each row starts (the header is line 1), newlines in cells counted."""
-    lines, line = [], 2
-    for row in rows:
-        lines.append(line)
-        line += render_rows([row], header).count("\n") - 1
-    return lines
 
 
 def read_tables(root: Path | None = None, schemas: Schemas | None = None) -> Tables:
