@@ -29,7 +29,11 @@ def add_sorted(pkg: Path, rel: str, lines: list[str], key_width: int) -> None:
     path = pkg / rel
     records = list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
     header, body = records[0], records[1:]
-    body += [next(csv.reader([line])) for line in lines]
+    added = [next(csv.reader([line])) for line in lines]
+    # The guide's example is a meeting the package holds already: its rows replace any shipped
+    # row with the same key, as they stand for how that row was added.
+    keys = {tuple(r[:key_width]) for r in added}
+    body = [r for r in body if tuple(r[:key_width]) not in keys] + added
     body.sort(key=lambda r: r[:key_width])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows([header, *body])
@@ -58,7 +62,8 @@ def test_the_worked_example_is_valid(tmp_path: Path) -> None:
     apply_example(pkg)
     report = validate(pkg)
     assert report.flatten(["code", "table", "line", "field"]) == []
-    assert report.stats["rows"] == validate(ROOT).stats["rows"] + 7
+    replaced = sum(1 for rel, lines in example_rows().items() if rel == "data/actors.csv")
+    assert report.stats["rows"] == validate(ROOT).stats["rows"] + 7 - replaced
 
 
 def test_the_sample_finding_is_what_the_validator_says(tmp_path: Path) -> None:
