@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import DESCRIPTOR, ROOT, TABLES
+from fixtures.packages import line_starting, replace, rows, set_cell
 
 import libya_events as le
 from libya_events.errors import NotADataPackageError, TableReadError, UnknownIdError
@@ -166,17 +167,25 @@ def test_changing_a_category_or_the_descriptor_never_leaks(ds: le.Dataset) -> No
 # --- text is kept as written; only the missing-value marker is missing -----------------------
 
 
+def actor(actors: pd.DataFrame, actor_id: str) -> pd.Series:
+    (found,) = actors.index[actors["actor_id"] == actor_id]
+    return actors.loc[found]
+
+
 def test_na_like_text_is_kept_and_only_empty_cells_are_missing(package: Path) -> None:
-    path = package / "data" / "actors.csv"
-    rows = path.read_text(encoding="utf-8").split("\n")
-    assert rows[1].startswith("abdel-fattah-el-sisi,") and rows[1].endswith(",")
-    rows[1] = rows[1] + "NA"
-    rows[2] = rows[2].replace("Abdullah al-Thani | Abdullah al-Thinni", "null")
-    path.write_text("\n".join(rows), encoding="utf-8")
+    shipped = rows(package, "actors")
+    bare = next(r for r in shipped if r["notes"] == "" and r["country"] == "")
+    named = next(r for r in shipped if r["aliases"] and r is not bare)
+    line = set_cell(package, "actors", ("actor_id", bare["actor_id"]), "notes", "NA")
+    assert line == line_starting(package, "actors", f"{bare['actor_id']},")
+    text = (package / "data" / "actors.csv").read_text("utf-8").split("\n")[line - 1]
+    assert text.endswith(",NA")  # the text NA, unquoted, in the last column
+    set_cell(package, "actors", ("actor_id", named["actor_id"]), "aliases", "null")
     actors = le.load(package).actors
-    assert actors.at[0, "notes"] == "NA"
-    assert actors.at[1, "aliases"] == "null"
-    assert pd.isna(actors.at[0, "country"])
+    assert actor(actors, bare["actor_id"])["notes"] == "NA"
+    assert actor(actors, named["actor_id"])["aliases"] == "null"
+    assert pd.isna(actor(actors, bare["actor_id"])["country"])
+    assert actors["notes"].isna().sum() == sum(r["notes"] == "" for r in shipped) - 1
 
 
 def test_declared_missing_values_are_honoured(package: Path) -> None:
@@ -184,8 +193,13 @@ def test_declared_missing_values_are_honoured(package: Path) -> None:
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["missingValues"] = ["", "n/a"]
     schema_path.write_text(json.dumps(schema), encoding="utf-8")
-    replace_in(package / "data" / "actors.csv", "Abdullah al-Thani | Abdullah al-Thinni", "n/a")
-    assert pd.isna(le.load(package).actors.at[1, "aliases"])
+    named = next(r for r in rows(package, "actors") if r["aliases"])
+    set_cell(package, "actors", ("actor_id", named["actor_id"]), "aliases", "n/a")
+    actors = le.load(package).actors
+    assert pd.isna(actor(actors, named["actor_id"])["aliases"])
+    assert actors["aliases"].notna().sum() == (
+        sum(r["aliases"] != "" for r in rows(package, "actors")) - 1
+    )
 
 
 def test_other_table_schema_types_get_nullable_dtypes(tmp_path: Path) -> None:
@@ -345,19 +359,25 @@ def test_a_row_after_a_bare_carriage_return_is_on_the_line_the_validator_names(
 
 def test_a_row_with_too_few_cells_names_its_line(package: Path) -> None:
     path = package / "data" / "event_links.csv"
-    lines = path.read_text(encoding="utf-8").split("\n")
-    assert lines[3].endswith(",tass-2020-06-20,")
-    lines[3] = lines[3].removesuffix(",tass-2020-06-20,")
-    path.write_text("\n".join(lines), encoding="utf-8")
+    links = rows(package, "event_links")
+    # the first link of an event halfway down the file loses its last two cells
+    link = next(r for r in links if r["event_id"] == links[len(links) // 2]["event_id"])
+    line = set_cell(package, "event_links", ("event_id", link["event_id"]), "notes", "cut-here")
+    assert line == line_starting(package, "event_links", f"{link['event_id']},") > 2
+    assert replace(package, "event_links", f",{link['source_id']},cut-here\n", "\n") == line
+    assert path.read_text("utf-8").split("\n")[line - 1] == ",".join(
+        [link["event_id"], link["relation"], link["related_event_id"]]
+    )
     assert error(TableReadError, le.load, package) == (
-        f"{path}, line 4: 3 cells, but the header has 5"
+        f"{path}, line {line}: 3 cells, but the header has 5"
     )
 
 
 def test_a_typed_column_with_every_cell_empty(package: Path) -> None:
-    path = package / "data" / "statements.csv"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace(",2020-06-20,", ",,").replace(",2020-01-14,", ",,"))
+    for statement in rows(package, "statements"):
+        if statement["date"]:
+            set_cell(package, "statements", ("statement_id", statement["statement_id"]), "date", "")
+    assert {r["date"] for r in rows(package, "statements")} == {""}
     statements = le.load(package).statements
     assert statements["date"].dtype == "datetime64[s]"
     assert statements["date"].isna().all()
@@ -366,42 +386,55 @@ def test_a_typed_column_with_every_cell_empty(package: Path) -> None:
 
 def test_a_bad_date_names_file_line_and_field(package: Path) -> None:
     path = package / "data" / "events.csv"
-    replace_in(
-        path, "Operation Unified Protector,military-operation,2011-03-23,", "X,offensive,2011-3-23,"
-    )
+    # the last event dated in January to September, its month then written without the zero
+    event = [r for r in rows(package, "events") if r["start_date"][5:6] == "0"][-1]
+    wrong = event["start_date"][:5] + event["start_date"][6:]
+    line = set_cell(package, "events", ("event_id", event["event_id"]), "start_date", wrong)
+    assert line == line_starting(package, "events", f"{event['event_id']},") > 2
     with pytest.raises(TableReadError) as info:
         le.load(package)
     assert str(info.value) == (
-        f"{path}, line 18, field 'start_date': '2011-3-23' is not a date (YYYY-MM-DD)"
+        f"{path}, line {line}, field 'start_date': '{wrong}' is not a date (YYYY-MM-DD)"
     )
-    assert (info.value.line, info.value.field) == (18, "start_date")
+    assert (info.value.line, info.value.field) == (line, "start_date")
 
 
 def test_line_numbers_count_quoted_line_breaks(package: Path) -> None:
     path = package / "data" / "events.csv"
-    replace_in(path, "Berlin Conference final communique", '"Berlin\nConference\nfinal communique"')
-    replace_in(path, "Operation Unified Protector,military-operation,", "X,war,")
+    events = rows(package, "events")
+    first, last = events[0]["event_id"], events[-1]["event_id"]
+    line = set_cell(package, "events", ("event_id", last), "kind", "war")
+    assert line == line_starting(package, "events", f"{last},")
+    set_cell(package, "events", ("event_id", first), "title", "Two\nline\nbreaks")
+    assert line_starting(package, "events", f"{last},") == line + 2
     kinds = ", ".join(le.load(ROOT).schema("events")["fields"][2]["constraints"]["enum"])
     assert error(TableReadError, le.load, package) == (
-        f"{path}, line 20, field 'kind': 'war' is not one of the declared values ({kinds})"
+        f"{path}, line {line + 2}, field 'kind': 'war' is not one of the declared values ({kinds})"
     )
 
 
 def test_a_bad_number_names_file_line_and_field(package: Path) -> None:
     path = package / "data" / "events.csv"
-    replace_in(path, "Q64,DEU,52.52,13.41,city,,", "Q64,DEU,52.52,13.41E,city,,")
+    event = [r for r in rows(package, "events") if r["longitude"]][-1]
+    wrong = f"{event['longitude']}E"
+    line = set_cell(package, "events", ("event_id", event["event_id"]), "longitude", wrong)
+    assert line == line_starting(package, "events", f"{event['event_id']},") > 2
     assert error(TableReadError, le.load, package) == (
-        f"{path}, line 3, field 'longitude': '13.41E' is not a number"
+        f"{path}, line {line}, field 'longitude': '{wrong}' is not a number"
     )
 
 
 def test_text_that_is_not_utf8_names_its_line(package: Path) -> None:
     path = package / "data" / "sources.csv"
-    raw = path.read_bytes().split(b"\n")
-    raw[5] = raw[5].replace(b"Report", b"R\xe9port", 1)
-    path.write_bytes(b"\n".join(raw))
+    sources = rows(package, "sources")
+    source = sources[len(sources) // 2]
+    key = ("source_id", source["source_id"])
+    line = set_cell(package, "sources", key, "description", "R\u00e9port")  # valid UTF-8 first
+    assert line == line_starting(package, "sources", f"{source['source_id']},") > 2
+    # then the same e-acute as one Latin-1 byte, followed by an ASCII letter
+    assert replace(package, "sources", "R\u00e9port".encode(), b"R\xe9port") == line
     message = error(TableReadError, le.load, package)
-    assert message == f"{path}, line 6: not valid utf-8-sig text (invalid continuation byte)"
+    assert message == f"{path}, line {line}: not valid utf-8-sig text (invalid continuation byte)"
 
 
 def test_the_resource_dialect_is_followed(tmp_path: Path) -> None:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixtures.packages import append, copy_package, line_of, read_json, rows, set_cell, write_json
+from fixtures.packages import (
+    RELEASE_0_1_0,
+    append,
+    copy_package,
+    line_of,
+    read_json,
+    rows,
+    set_cell,
+    write_json,
+)
 
 from libya_events.rules import REFERENCES, RULES
 from libya_events.validate import validate
@@ -17,6 +26,15 @@ EVENT = ("event_id",)
 @pytest.fixture
 def pkg(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "pkg")
+
+
+@pytest.fixture
+def frozen(tmp_path: Path) -> Path:
+    """A copy of the frozen 0.1.0 release, for the rules whose test rests on rows as they
+    were then (an office used once, an event with a single source)."""
+    copy = copy_package(tmp_path / "frozen", RELEASE_0_1_0)
+    assert findings(copy) == []
+    return copy
 
 
 def findings(pkg: Path) -> list[list[object]]:
@@ -261,30 +279,41 @@ def test_an_actor_acting_in_someone_elses_office(pkg: Path) -> None:
     )
 
 
-def test_an_office_not_in_force_at_the_event(pkg: Path) -> None:
+def test_an_office_not_in_force_at_the_event(frozen: Path) -> None:
     """Putin's presidency ending in 2019 (to the month) cannot be his office in January 2020."""
+    pkg = frozen  # where his presidency is cited once, at the Berlin Conference
     key = ("affiliation_id", "putin-president")
     set_cell(pkg, "affiliations", key, "end_date", "2019-12-01")
     set_cell(pkg, "affiliations", key, "end_precision", "month")
     uses = [r for r in rows(pkg, "event_actors") if r["affiliation_id"] == "putin-president"]
-    assert len(uses) == 1
+    assert [(r["event_id"], r["actor_id"]) for r in uses] == [
+        ("berlin-conference-2020-01-19", "vladimir-putin")
+    ]
     line = line_of(pkg, "event_actors", f"{uses[0]['event_id']},vladimir-putin,")
     report = validate(pkg)
     assert report.flatten(KEYS) == [
         ["affiliation-not-in-force", "event_actors", line, "affiliation_id"]
     ]
+    assert report.findings[0].message.endswith(
+        "affiliation 'putin-president' (? to 2019-12-01) was not in force during event "
+        "'berlin-conference-2020-01-19' (2020-01-19)"
+    )
 
 
-def test_an_office_ending_within_the_month_of_the_event_is_in_force(pkg: Path) -> None:
+def test_an_office_ending_within_the_month_of_the_event_is_in_force(frozen: Path) -> None:
     """An end known to the month may be its last day: no finding for a January event."""
+    pkg = frozen  # where his presidency is cited once, at the Berlin Conference (19 January)
     key = ("affiliation_id", "putin-president")
     set_cell(pkg, "affiliations", key, "end_date", "2020-01-01")
     set_cell(pkg, "affiliations", key, "end_precision", "month")
     assert findings(pkg) == []
+    set_cell(pkg, "affiliations", key, "end_precision", "day")  # the same end, to the day
+    assert [f[0] for f in findings(pkg)] == ["affiliation-not-in-force"]
 
 
-def test_an_event_occurring_after_its_source_was_published(pkg: Path) -> None:
+def test_an_event_occurring_after_its_source_was_published(frozen: Path) -> None:
     """The Guardian of 14 January 2020 cannot report an event of 15 January as occurred."""
+    pkg = frozen  # where the ceasefire has that one source and nothing else dated by it
     key = ("event_id", "ceasefire-2020-01-12")
     set_cell(pkg, "events", key, "start_date", "2020-01-15")
     line = set_cell(pkg, "events", key, "end_date", "2020-01-15")
