@@ -41,9 +41,20 @@ PAGE_DIRS = {"events": "events", "actors": "actors"}
 LIST_PAGES = {"statements": "statements.html", "sources": "sources.html"}
 #: Tables whose rows the event and actor pages show in their own sections.
 SHOWN_ON_PAGES = {"event_actors", "event_links", "event_sources", "statements", "affiliations"}
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)
