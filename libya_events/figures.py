@@ -310,7 +310,13 @@ def _layout(graph: Any, seed: int) -> dict[str, tuple[float, float]]:
         side = len(part) ** 0.5
         if x > 0 and x + side > widest * 1.6:
             x, y, row_height = 0.0, y - row_height - 0.4, 0.0
-        sub = graph.subgraph(sorted(part))
+        # A new graph with sorted nodes and edges: a subgraph view iterates a set, whose
+        # order changes between runs, and so would the layout.
+        sub = nx.Graph()
+        sub.add_nodes_from(sorted(part))
+        sub.add_weighted_edges_from(
+            sorted((*sorted((a, b)), w) for a, b, w in graph.subgraph(part).edges(data="weight"))
+        )
         spot = nx.spring_layout(sub, weight="weight", seed=seed, center=(0.5, 0.5), scale=0.5)
         for node, (px, py) in spot.items():
             out[node] = (x + px * side, y - (1 - py) * side)

@@ -526,12 +526,9 @@ class Site:
             for r in self.rows["event_sources"]
             if r["event_id"] == key
         ]
-        cited += [
-            (r.get("source_id"), f"{self.label('actors', r['actor_id'])} as {r['role']}")
-            for r in taking_part
-        ]
-        cited += [(r.get("source_id"), f"{r['relation']} link") for r in links_out + links_in]
-        cited += [(s.get("source_id"), f"statement {s['statement_id']}") for s in statements]
+        cited += [(r.get("source_id"), "participants") for r in taking_part]
+        cited += [(r.get("source_id"), "related events") for r in links_out + links_in]
+        cited += [(s.get("source_id"), "statements") for s in statements]
         shown = {"event_id", "title", "kind", "start_date", "end_date", "date_precision", "status",
                  "location", "location_wikidata_id", "country", "latitude", "longitude",
                  "location_precision", "parent_event_id", "summary", "source_id"}  # fmt: skip
