@@ -67,13 +67,6 @@ def parse(path: Path) -> Page:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("site") / "public"
-    build(dest, ROOT)
-    return dest
-
-
-@pytest.fixture(scope="module")
 def ds() -> le.Dataset:
     return le.load(ROOT)
 

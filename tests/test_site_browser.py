@@ -61,13 +61,6 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("browser") / "public"
-    build(dest, ROOT)
-    return dest
-
-
-@pytest.fixture(scope="module")
 def ds() -> le.Dataset:
     return le.load(ROOT)
 
