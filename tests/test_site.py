@@ -17,6 +17,7 @@ from urllib.parse import unquote, urldefrag, urlsplit
 import pytest
 from conftest import ROOT
 from fixtures.packages import copy_package, set_cell
+from fixtures.sites import site_with_title
 
 import libya_events as le
 from libya_events.cli import main
@@ -184,12 +185,8 @@ def test_the_search_index_holds_every_event_actor_and_statement(site: Path, ds: 
 
 
 def test_text_from_the_data_is_escaped(tmp_path: Path) -> None:
-    pkg = copy_package(tmp_path / "pkg")
-    event_id = str(le.load(pkg).events["event_id"].iloc[0])
     title = '<script>alert("x")</script> & <b>bold</b>'
-    set_cell(pkg, "events", ("event_id", event_id), "title", title)
-    dest = tmp_path / "site"
-    build(dest, pkg)
+    dest, event_id = site_with_title(tmp_path, title)
     escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
     for page in [dest / "events" / f"{event_id}.html", dest / "events.html"]:
         html = page.read_text(encoding="utf-8")

@@ -16,10 +16,9 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 from conftest import ROOT
-from fixtures.packages import copy_package, set_cell
+from fixtures.sites import site_with_title
 
 import libya_events as le
-from libya_events.site import build
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
@@ -192,12 +191,8 @@ def test_a_screenshot_of_the_front_page_is_kept(
 
 
 def test_a_title_holding_a_script_shows_as_text(browser: Browser, tmp_path: Path) -> None:
-    pkg = copy_package(tmp_path / "pkg")
-    event_id = str(le.load(pkg).events["event_id"].iloc[0])
     title = "<script>alert('pwned')</script><img src=x onerror=alert(2)>"
-    set_cell(pkg, "events", ("event_id", event_id), "title", title)
-    dest = tmp_path / "site"
-    build(dest, pkg)
+    dest, event_id = site_with_title(tmp_path, title)
     watched = Watched(browser.new_page())
     watched.page.goto((dest / "events" / f"{event_id}.html").as_uri())
     assert watched.page.text_content("h1") == title
