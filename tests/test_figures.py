@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -181,8 +182,7 @@ def test_the_readme_figures_example_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Figures and the website\n", 1)[1].split("\n## ", 1)[0]
     (example,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
-    made: list[Figure] = []
-    namespace: dict[str, object] = {}
+    namespace: dict[str, Any] = {}
     exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     made = [namespace["timeline"](actor="sergey-lavrov"), namespace["network"](min_weight=2)]
     assert [type(f) for f in made] == [Figure, Figure]

@@ -298,7 +298,7 @@ class Site:
                     "description": f.get("description", ""),
                     "text": text,
                     "link": link,
-                    "url": text if f.get("format") == "uri" or f["name"] == "url" else None,
+                    "url": text if f.get("format") == "uri" else None,
                 }
             )
         return out
@@ -340,6 +340,7 @@ class Site:
             when=when,
             iso=iso,
             meaning=self.meaning,
+            more=self.details,
             anchor=page_name,
             site_title=self.ds.descriptor.get("title", self.ds.descriptor.get("name", "")),
             version=self.ds.version or "",
