@@ -36,6 +36,7 @@ class Page(HTMLParser):
         self.links: list[str] = []  # <a href>
         self.loads: list[str] = []  # what the page loads: src, stylesheet hrefs
         self.ids: set[str] = set()
+        self.duplicate_ids: list[str] = []
         self.images: list[dict[str, str | None]] = []
         self.title = ""
         self._in_title = False
@@ -43,6 +44,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if a.get("id"):
+            if a["id"] in self.ids:
+                self.duplicate_ids.append(str(a["id"]))
             self.ids.add(str(a["id"]))
         if tag == "a" and a.get("href"):
             self.links.append(str(a["href"]))
@@ -114,11 +117,13 @@ def _internal(href: str) -> bool:
 
 def test_every_internal_link_resolves_to_a_file_and_anchor(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    ids = {p: parse(p).ids for p in pages}
+    parsed = {p: parse(p) for p in pages}
+    ids = {p: page.ids for p, page in parsed.items()}
+    assert {p.name: page.duplicate_ids for p, page in parsed.items() if page.duplicate_ids} == {}
     broken = []
     checked = 0
     for page in pages:
-        for href in parse(page).links + parse(page).loads:
+        for href in parsed[page].links + parsed[page].loads:
             if not _internal(href):
                 continue
             path, fragment = urldefrag(href)
