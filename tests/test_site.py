@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import json
 import re
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -344,3 +345,14 @@ def test_an_id_that_is_not_a_safe_file_name_gets_a_stable_one() -> None:
     assert page_name("berlin-conference-2020-01-19") == "berlin-conference-2020-01-19"
     assert page_name("../etc/passwd") == page_name("../etc/passwd")
     assert re.fullmatch(r"id-[0-9a-f]{16}", page_name("../etc/passwd"))
+
+
+def test_without_the_site_extra_the_build_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 now raises ImportError
+    with pytest.raises(
+        SiteError, match=r"^the site needs jinja2: pip install 'libya-events\[site\]'$"
+    ):
+        build(tmp_path / "site", ROOT)
+    assert list(tmp_path.iterdir()) == []
