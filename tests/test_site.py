@@ -25,7 +25,7 @@ import libya_events as le
 from libya_events.cli import main
 from libya_events.errors import SiteError
 from libya_events.site import build
-from libya_events.site.build import page_name, when
+from libya_events.site.build import Site, page_name, records, when
 from libya_events.testing.synthetic import write_synthetic
 
 
@@ -356,3 +356,15 @@ def test_without_the_site_extra_the_build_says_what_to_install(
     ):
         build(tmp_path / "site", ROOT)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_pages_list_what_the_queries_give(ds: le.Dataset) -> None:
+    """The site groups events and statements once for all pages; the same rows as the queries."""
+    from libya_events.snapshot import read_package
+
+    site = Site(ds, read_package(ROOT))
+    for actor in ds.actors["actor_id"]:
+        assert site._grouped["events_with"][actor] == records(ds.events_with(actor))
+        assert site._grouped["statements_by"][actor] == records(ds.statements_by(actor))
+    for event in ds.events["event_id"]:
+        assert site._grouped["statements_about"][event] == records(ds.statements_about(event))

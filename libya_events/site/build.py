@@ -204,6 +204,32 @@ class Site:
         }
         self.foreign = {name: self._foreign(name) for name in ds.tables}
         self.env = self._environment()
+        self._grouped = self._group()
+
+    def _group(self) -> dict[str, dict[Any, list[dict[str, Any]]]]:
+        """What the event and actor pages list, each computed once for every page: the events
+        of each actor (as `queries.events_with` gives them), the statements of each speaker
+        and those at or about each event (by date, then id)."""
+        from libya_events import queries
+
+        taking_part = self.frames["event_actors"][
+            ["event_id", "actor_id", "role", "affiliation_id"]
+        ]
+        joined = self.frames["events"].merge(taking_part, on="event_id", how="inner")
+        grouped: dict[str, dict[Any, list[dict[str, Any]]]] = {
+            "events_with": defaultdict(list),
+            "statements_by": defaultdict(list),
+            "statements_about": defaultdict(list),
+        }
+        for row in records(queries._sorted(joined, ["start_date", "event_id", "role"])):
+            grouped["events_with"][row.pop("actor_id")].append(row)
+        by_date = queries._sorted(self.frames["statements"], ["date", "statement_id"])
+        for row in records(by_date):
+            grouped["statements_by"][row.get("speaker_id")].append(row)
+            for event in dict.fromkeys((row.get("event_id"), row.get("about_event_id"))):
+                if event is not None:
+                    grouped["statements_about"][event].append(row)
+        return grouped
 
     # -- schema facts -----------------------------------------------------------------------
 
@@ -519,7 +545,7 @@ class Site:
         taking_part = [r for r in self.rows["event_actors"] if r["event_id"] == key]
         links_out = [r for r in self.rows["event_links"] if r["event_id"] == key]
         links_in = [r for r in self.rows["event_links"] if r["related_event_id"] == key]
-        statements = records(self.ds.statements_about(key))
+        statements = self._grouped["statements_about"][key]
         children = [r for r in self.rows["events"] if r.get("parent_event_id") == key]
         cited = [(e.get("source_id"), "the event")]
         cited += [
@@ -550,11 +576,11 @@ class Site:
 
     def actor(self, a: dict[str, Any]) -> dict[str, Any]:
         key = a["actor_id"]
-        events = records(self.ds.events_with(key))
+        events = self._grouped["events_with"][key]
         offices = [r for r in self.rows["affiliations"] if r["actor_id"] == key]
         members = [r for r in self.rows["affiliations"] if r.get("organization_id") == key]
         by_date = lambda r: (iso(r.get("start_date")) or "~", r["affiliation_id"])  # noqa: E731
-        statements = records(self.ds.statements_by(key))
+        statements = self._grouped["statements_by"][key]
         cited = [(a.get("source_id"), "the actor")]
         cited += [
             (r.get("source_id"), self.label("affiliations", r["affiliation_id"])) for r in offices
