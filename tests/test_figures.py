@@ -166,10 +166,15 @@ def test_a_figure_is_stale_once_its_data_change(tmp_path: Path) -> None:
         sys.path.remove(str(ROOT / "scripts"))
 
     pkg = copy_package(tmp_path / "pkg")
-    assert build_figures.stale(pkg) == []
+    before = {p.name: digest for p, (digest, _) in build_figures.outputs(pkg).items()}
     event = ds_first_dated_event(pkg)
     set_cell(pkg, "events", ("event_id", event), "status", "postponed")
-    assert build_figures.stale(pkg) == [build_figures.FOLDER / "timeline.svg"]
+    after = {p.name: digest for p, (digest, _) in build_figures.outputs(pkg).items()}
+    assert before["network.svg"] == after["network.svg"]
+    assert before["timeline.svg"] != after["timeline.svg"]
+    svg = tmp_path / "timeline.svg"
+    svg.write_text(f"<svg><!-- data and code digest: {before['timeline.svg']} --></svg>")
+    assert build_figures.recorded_digest(svg) == before["timeline.svg"]
 
 
 def ds_first_dated_event(pkg: Path) -> str:

@@ -255,13 +255,13 @@ def test_a_package_of_250_events_builds_in_seconds(tmp_path: Path) -> None:
 
 
 def test_a_column_and_a_table_the_site_does_not_know_are_still_shown(tmp_path: Path) -> None:
-    """A new column (sources.original_publisher) and a new table referring to actors, with
-    Arabic names, appear on the pages without a change to the site."""
+    """A new column (sources.reprinted_from) and a new table referring to actors, with
+    Arabic text, appear on the pages without a change to the site."""
     pkg = copy_package(tmp_path / "pkg")
     descriptor = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
     actor_id = str(le.load(pkg).actors["actor_id"].iloc[0])
     schema = {
-        "description": "Names of an actor in other languages and scripts.",
+        "description": "Epithets of an actor, in any language and script.",
         "fields": [
             {"name": "actor_id", "type": "string", "description": "The actor.",
              "constraints": {"required": True}},
@@ -275,29 +275,33 @@ def test_a_column_and_a_table_the_site_does_not_know_are_still_shown(tmp_path: P
             {"fields": ["actor_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}}
         ],
     }  # fmt: skip
-    (pkg / "schemas" / "actor_names.table.json").write_text(json.dumps(schema), encoding="utf-8")
-    resource = dict(descriptor["resources"][1], name="actor_names", path="data/actor_names.csv")
-    resource.update(schema="schemas/actor_names.table.json", title="Actor names")
+    (pkg / "schemas" / "actor_epithets.table.json").write_text(json.dumps(schema), encoding="utf-8")
+    resource = dict(
+        descriptor["resources"][1], name="actor_epithets", path="data/actor_epithets.csv"
+    )
+    resource.update(schema="schemas/actor_epithets.table.json", title="Actor epithets")
     descriptor["resources"].append(resource)
     (pkg / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     arabic = "خليفة حفتر"
-    (pkg / "data" / "actor_names.csv").write_text(
+    (pkg / "data" / "actor_epithets.csv").write_text(
         f"actor_id,language,name\n{actor_id},ar,{arabic}\n", encoding="utf-8"
     )
     record = {
         "type": "object",
         "properties": {k["name"]: {"type": "string"} for k in schema["fields"]},
     }
-    (pkg / "schemas" / "actor_names.record.json").write_text(json.dumps(record), encoding="utf-8")
-    source_id = _add_column(pkg, "sources", "publisher", "original_publisher", "Agence X")
+    (pkg / "schemas" / "actor_epithets.record.json").write_text(
+        json.dumps(record), encoding="utf-8"
+    )
+    source_id = _add_column(pkg, "sources", "publisher", "reprinted_from", "Agence X")
     build(tmp_path / "site", pkg)
     html = (tmp_path / "site" / "actors" / f"{actor_id}.html").read_text(encoding="utf-8")
-    assert "<h2>Actor names</h2>" in html
+    assert "<h2>Actor epithets</h2>" in html
     assert f'<dd dir="auto">{arabic}</dd>' in html
-    assert "actor_names" in (tmp_path / "site" / "codebook.html").read_text(encoding="utf-8")
+    assert "actor_epithets" in (tmp_path / "site" / "codebook.html").read_text(encoding="utf-8")
     sources = (tmp_path / "site" / "sources.html").read_text(encoding="utf-8")
     entry = sources.split(f'<li id="{source_id}">', 1)[1].split("</li>", 1)[0]
-    assert '<dt title="Who first published it.">original publisher</dt>' in entry
+    assert '<dt title="Who first published it.">reprinted from</dt>' in entry
     assert '<dd dir="auto">Agence X</dd>' in entry
 
 
