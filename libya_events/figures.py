@@ -129,6 +129,23 @@ def _lanes(rows: pd.DataFrame) -> list[int]:
     return out
 
 
+def focus_start(ds: Dataset | None = None, share: float = 0.05) -> pd.Timestamp | None:
+    """The first day of the month by which ``share`` of the dated events have started, when
+    a timeline from there leaves out some events (those over before it); else None.
+
+    A few early events (an operation of 2011 before a crisis of 2019-2020) squeeze the rest
+    into a corner of the figure; a window from this day shows the bulk of them, and the
+    events still going on at its start.
+    """
+    events = _dataset(ds).events
+    starts = events["start_date"].dropna()
+    if starts.empty:
+        return None
+    first = starts.quantile(share, interpolation="lower").to_period("M").start_time
+    over_before = (events["end_date"] < first).fillna(False).astype(bool)
+    return first if over_before.any() else None
+
+
 def undated_count(ds: Dataset | None = None) -> int:
     """How many events have no start date, and so appear in no timeline."""
     return int(_dataset(ds).events["start_date"].isna().sum())
@@ -234,6 +251,18 @@ def network_edges(
     return pd.DataFrame(counted, columns=["source", "target", "weight"]).reset_index(drop=True)
 
 
+def readable_weight(ds: Dataset | None = None, most: int = 80) -> int:
+    """The smallest ``min_weight`` for which `network` draws at most ``most`` actors: past a
+    few dozen, a network of every pair that ever met is a tangle nobody can read."""
+    edges = network_edges(ds)
+    weight = 1
+    while True:
+        kept = edges[edges["weight"] >= weight]
+        if len(set(kept["source"]) | set(kept["target"])) <= most:
+            return weight
+        weight += 1
+
+
 def network(
     ds: Dataset | None = None,
     *,
@@ -253,6 +282,7 @@ def network(
     import networkx as nx
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
+    from matplotlib.patheffects import withStroke
 
     data = _dataset(ds)
     edges = network_edges(data, start=start, end=end, min_weight=min_weight)
@@ -283,7 +313,7 @@ def network(
         x, y = layout[node]
         ax.annotate(
             str(actors.at[node, "name"]), (x, y), xytext=(4, 3), textcoords="offset points",
-            fontsize=7, zorder=3,
+            fontsize=7, zorder=3, path_effects=[withStroke(linewidth=2.5, foreground="white")],
         )  # fmt: skip
     shown = [k for k in kinds if k in {str(actors.at[n, "kind"]) for n in nodes}]
     ax.legend(
@@ -317,7 +347,10 @@ def _layout(graph: Any, seed: int) -> dict[str, tuple[float, float]]:
         sub.add_weighted_edges_from(
             sorted((*sorted((a, b)), w) for a, b, w in graph.subgraph(part).edges(data="weight"))
         )
-        spot = nx.spring_layout(sub, weight="weight", seed=seed, center=(0.5, 0.5), scale=0.5)
+        spread = 2.5 / len(part) ** 0.5  # wider than networkx's default 1/sqrt(n): room for names
+        spot = nx.spring_layout(
+            sub, weight="weight", seed=seed, k=spread, iterations=200, center=(0.5, 0.5), scale=0.5
+        )
         for node, (px, py) in spot.items():
             out[node] = (x + px * side, y - (1 - py) * side)
         x += side + 0.4

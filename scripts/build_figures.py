@@ -1,5 +1,9 @@
 """Regenerate the figures the README shows: docs/figures/timeline.svg and network.svg.
 
+They are drawn as the site's front and coverage pages draw them: the timeline from
+`figures.focus_start` (the bulk of the events), the network of the pairs who met at least
+`figures.readable_weight` times (at most 80 actors).
+
 Run `python scripts/build_figures.py` after changing data/*.csv or libya_events/figures.py;
 `python scripts/build_figures.py --check` exits 1 and names the stale figures instead.
 
@@ -29,12 +33,14 @@ _DIGEST = re.compile(r"data and code digest: ([0-9a-f]{64})")
 def outputs(package: Path = ROOT) -> dict[Path, tuple[str, object]]:
     """Each figure file, the digest it must record, and a function drawing its SVG text."""
     ds = load(package)
-    rows = figures.timeline_rows(ds)
-    edges = figures.network_edges(ds)
+    start = figures.focus_start(ds)
+    weight = figures.readable_weight(ds)
+    rows = figures.timeline_rows(ds, start=start)
+    edges = figures.network_edges(ds, min_weight=weight)
     made = {}
     for name, frame, draw, alt in (
-        ("timeline", rows, lambda: figures.timeline(ds), "Events over time, by kind"),
-        ("network", edges, lambda: figures.network(ds), "Actors linked by shared events"),
+        ("timeline", rows, lambda: figures.timeline(ds, start=start), "Events over time"),
+        ("network", edges, lambda: figures.network(ds, min_weight=weight), "Actors who met"),
     ):
         digest = figures.digest(frame)
         description = f"{alt}; data and code digest: {digest}"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -191,3 +192,43 @@ def test_the_readme_figures_example_runs() -> None:
     exec(compile(example, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     made = [namespace["timeline"](actor="sergey-lavrov"), namespace["network"](min_weight=2)]
     assert [type(f) for f in made] == [Figure, Figure]
+
+
+def _events(spans: list[tuple[str, str | None]]) -> SimpleNamespace:
+    """A stand-in for a Dataset holding only events with these (start, end) dates."""
+    return SimpleNamespace(
+        events=pd.DataFrame(
+            {
+                "start_date": pd.to_datetime([s for s, _ in spans]).astype("datetime64[s]"),
+                "end_date": pd.to_datetime([e for _, e in spans]).astype("datetime64[s]"),
+            }
+        )
+    )
+
+
+LATER = [(f"2020-{m:02d}-{d:02d}", None) for m in range(1, 13) for d in range(3, 28, 5)]
+
+
+def test_the_focus_starts_where_the_bulk_of_the_events_does() -> None:
+    early = [("2011-03-23", "2011-10-31"), ("2014-05-16", "2014-05-16")]
+    data = _events(early + LATER[:58])  # 60 events: the 5% quantile is the third start
+    assert figures.focus_start(data) == pd.Timestamp("2020-01-01")
+    assert figures.focus_start(data, share=0.02) == pd.Timestamp("2014-05-01")
+
+
+def test_no_focus_when_no_event_is_over_before_it() -> None:
+    early = [("2011-03-23", None), ("2014-05-16", None)]  # still going on in 2020
+    assert figures.focus_start(_events(early + LATER[:58])) is None
+    assert figures.focus_start(_events([])) is None
+
+
+def _actors_drawn(ds: le.Dataset, weight: int) -> int:
+    edges = figures.network_edges(ds, min_weight=weight)
+    return len(set(edges["source"]) | set(edges["target"]))
+
+
+@pytest.mark.parametrize("most", [5, 10, 80])
+def test_the_readable_weight_is_the_least_that_draws_few_enough(ds: le.Dataset, most: int) -> None:
+    weight = figures.readable_weight(ds, most=most)
+    assert _actors_drawn(ds, weight) <= most
+    assert weight == 1 or _actors_drawn(ds, weight - 1) > most

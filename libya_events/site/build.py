@@ -180,6 +180,11 @@ def when(start: dt.date | None, end: dt.date | None, precision: str | None) -> s
     return span
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 event``, ``2 events``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def iso(day: dt.date | None) -> str:
     return "" if day is None else day.isoformat()
 
@@ -452,33 +457,52 @@ class Site:
 
         folder = out / "figures"
         folder.mkdir()
-        made = {}
-        rows = figures.timeline_rows(self.ds)
+        made: dict[str, dict[str, str]] = {}
+        focus = figures.focus_start(self.ds)
         undated = figures.undated_count(self.ds)
-        span = (
-            f" from {iso(_plain(rows['start'].min()))} to {iso(_plain(rows['end'].max()))}"
-            if len(rows)
-            else ""
+        drawn = (
+            [("timeline_all", None)]
+            if focus is None
+            else [("timeline", focus), ("timeline_all", None)]
         )
-        timeline_alt = (
-            f"Timeline of {len(rows)} dated events{span}, one band per kind of event; "
-            "a date range is a bar, a single day a diamond, colours are statuses"
-            + (f"; {undated} undated events are not drawn" if undated else "")
-            + ". Every event is listed on the events page."
-        )
-        edges = figures.network_edges(self.ds)
+        for name, start in drawn:
+            rows = figures.timeline_rows(self.ds, start=start)
+            span = f" from {iso(_plain(rows['start'].min()))} to {iso(_plain(rows['end'].max()))}"
+            left_out = [
+                f"{plural(len(self.rows['events']) - len(rows) - undated, 'event')} over before "
+                f"{iso(_plain(start))} are drawn in the full timeline on the coverage page"
+                if start is not None
+                else "",
+                f"{plural(undated, 'undated event')} not drawn" if undated else "",
+            ]
+            alt = (
+                f"Timeline of {len(rows)} dated events{span if len(rows) else ''}, one band per "
+                "kind of event; a date range is a bar, a single day a diamond, colours are "
+                "statuses" + "".join(f"; {note}" for note in left_out if note) + ". Every event "
+                "is listed on the events page."
+            )
+            fig = figures.timeline(self.ds, start=start)
+            file = "timeline" if start is not None or focus is None else "timeline-all"
+            made[name] = self._svg(folder, file, fig, alt)
+        made.setdefault("timeline", made["timeline_all"])
+        weight = figures.readable_weight(self.ds)
+        edges = figures.network_edges(self.ds, min_weight=weight)
         network_alt = (
             f"Network of {len(set(edges['source']) | set(edges['target']))} actors linked by "
-            f"{len(edges)} pairs who took part in the same events; the actors page lists them."
+            f"{len(edges)} pairs who took part in at least {plural(weight, 'event')} together; "
+            "the actors page lists every actor."
         )
-        for name, fig, alt in (
-            ("timeline", figures.timeline(self.ds), timeline_alt),
-            ("network", figures.network(self.ds), network_alt),
-        ):
-            svg = figures.to_svg(fig, title=name, description=alt)
-            (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
-            made[name] = {"src": f"figures/{name}.svg", "alt": alt}
+        fig = figures.network(self.ds, min_weight=weight)
+        made["network"] = self._svg(folder, "network", fig, network_alt)
         return made
+
+    @staticmethod
+    def _svg(folder: Path, name: str, fig: Any, alt: str) -> dict[str, str]:
+        from libya_events import figures
+
+        svg = figures.to_svg(fig, title=name, description=alt)
+        (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
+        return {"src": f"figures/{name}.svg", "alt": alt}
 
     def _search_index(self, out: Path) -> None:
         """static/search-index.js: every event, actor and statement as a search document,
