@@ -179,9 +179,10 @@ def test_a_figure_is_stale_once_its_data_change(tmp_path: Path) -> None:
 
 
 def ds_first_dated_event(pkg: Path) -> str:
-    events = le.load(pkg).events
-    occurred = events[events["start_date"].notna() & events["status"].eq("occurred")]
-    return str(occurred["event_id"].iloc[0])
+    """The first event of the README's timeline that occurred."""
+    ds = le.load(pkg)
+    drawn = figures.timeline_rows(ds, start=figures.focus_start(ds))
+    return str(drawn.loc[drawn["status"].eq("occurred"), "event_id"].iloc[0])
 
 
 def test_the_readme_figures_example_runs() -> None:

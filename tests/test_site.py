@@ -22,6 +22,7 @@ from fixtures.packages import copy_package, set_cell
 from fixtures.sites import site_with_title
 
 import libya_events as le
+from libya_events import figures
 from libya_events.cli import main
 from libya_events.errors import SiteError
 from libya_events.site import build
@@ -107,7 +108,8 @@ def test_the_site_has_its_list_pages_figures_and_downloads(site: Path, ds: le.Da
         assert (site / "downloads" / release / "data" / f"{name}.csv").read_bytes() == shipped
     front = parse(site / "index.html")
     (timeline,) = [i for i in front.images if i["src"] == "figures/timeline.svg"]
-    assert str(timeline["alt"]).startswith(f"Timeline of {ds.events['start_date'].notna().sum()} ")
+    drawn = figures.timeline_rows(ds, start=figures.focus_start(ds))
+    assert str(timeline["alt"]).startswith(f"Timeline of {len(drawn)} dated events from ")
     assert (site / "figures" / "timeline.svg").read_text(encoding="utf-8").startswith("<?xml")
     assert (site / "figures" / "network.svg").is_file()
 
