@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 _MIN_SHARE = 1 / 120
 _DAY = "1D"
 _OPEN_STYLE = {"hatch": "///", "alpha": 0.45}
+#: A pale box behind the names in the network, so lines do not run through them.
+_LABEL_BOX = {"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.75}
 
 
 def _dataset(ds: Dataset | None) -> Dataset:
@@ -282,7 +284,6 @@ def network(
     import networkx as nx
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patheffects import withStroke
 
     data = _dataset(ds)
     edges = network_edges(data, start=start, end=end, min_weight=min_weight)
@@ -313,7 +314,7 @@ def network(
         x, y = layout[node]
         ax.annotate(
             str(actors.at[node, "name"]), (x, y), xytext=(4, 3), textcoords="offset points",
-            fontsize=7, zorder=3, path_effects=[withStroke(linewidth=2.5, foreground="white")],
+            fontsize=7, zorder=3, bbox=_LABEL_BOX,
         )  # fmt: skip
     shown = [k for k in kinds if k in {str(actors.at[n, "kind"]) for n in nodes}]
     ax.legend(
