@@ -214,6 +214,38 @@ def _run_new(args: argparse.Namespace) -> int:
     return _run_add(args)
 
 
+def _add_site(sub: argparse._SubParsersAction) -> None:
+    """`libya-events site DEST` (owned by the site builder, libya_events.site)."""
+    p = sub.add_parser(
+        "site",
+        help="build a static, searchable website of the package",
+        description="Write a static site of the data package to the directory DEST: a page "
+        "per event and actor, lists, the codebook, coverage, figures, downloads and an "
+        "in-browser search. It works from file:// and on GitHub Pages and loads nothing from "
+        "another host. A package that does not validate is refused. Needs "
+        "pip install 'libya-events[site]'.",
+    )
+    p.add_argument("dest", metavar="DEST", help="the directory to write")
+    p.add_argument(
+        "--package", metavar="PATH", default=None, help="the package (default: the shipped one)"
+    )
+    p.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    p.set_defaults(func=_run_site)
+
+
+def _run_site(args: argparse.Namespace) -> int:
+    from libya_events.errors import LibyaEventsError
+    from libya_events.site import build
+
+    try:
+        result = build(args.dest, args.package, overwrite=args.force)
+    except LibyaEventsError as exc:
+        print(f"libya-events site: {exc}", file=sys.stderr)
+        return 1 if getattr(exc, "report", None) is not None else 2
+    print(f"wrote {result.dest}: {result.pages} pages in {result.seconds:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="libya-events", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -221,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_diff(sub)
     _add_export(sub)
     _add_add(sub)
+    _add_site(sub)
     return parser
 
 

@@ -139,6 +139,15 @@ class AddCode(_Coded):
     # fmt: on
 
 
+class SiteError(LibyaEventsError):
+    """A site that cannot be built: the package does not validate (its findings are in
+    ``report``), the destination exists, or the ``site`` extra is not installed."""
+
+    def __init__(self, message: str, report: object = None):
+        super().__init__(message)
+        self.report = report
+
+
 # --- Validation finding codes -----------------------------------------------------------------
 
 # One member per code a validation finding can carry. Each member holds its severity, the layer

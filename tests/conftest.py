@@ -26,6 +26,16 @@ def shared_source() -> Path:
     return SHARED_SOURCE
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of the repository's package, built once (tests/test_site*.py)."""
+    from libya_events.site import build
+
+    dest = tmp_path_factory.mktemp("site") / "public"
+    build(dest, ROOT)
+    return dest
+
+
 # --- hypothesis profiles for the property-based tests (tests/test_properties_*.py) ----------
 # LIBYA_EVENTS_HYPOTHESIS_PROFILE=ci (default, quick) or dev (thorough, >= 2000 examples).
 # The example database lives outside the repository, and is off in CI.

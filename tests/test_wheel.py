@@ -138,3 +138,17 @@ def test_printing_the_events_from_the_installed_wheel(venv_python: Path, tmp_pat
     assert lines[0].split()[0] == "event_id"
     assert lines[1].split()[:2] == ["0", rows[1][0]]
     assert lines[-1] == f"[{len(rows) - 1} rows x {len(rows[0])} columns]"
+
+
+def test_the_wheel_carries_the_site_templates_and_static_files(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    site = ROOT / "libya_events" / "site"
+    wanted = sorted(
+        p.relative_to(ROOT).as_posix()
+        for folder in ("templates", "static")
+        for p in (site / folder).rglob("*")
+        if p.is_file()
+    )
+    assert "libya_events/site/templates/base.html" in wanted
+    assert "libya_events/site/static/search.js" in wanted
+    assert [n for n in wanted if n not in names] == []
