@@ -256,3 +256,24 @@ def test_every_source_can_be_followed_from_the_package_alone() -> None:
     for table in TABLES:
         for row in rows(table):
             assert not any("shared/" in cell for cell in row.values()), (table, row)
+
+
+@pytest.mark.parametrize(
+    ("actor", "before", "after"),
+    [
+        ("fayez-al-sarraj", ["sarraj-head-of-gna"], []),
+        ("abdullah-al-thani", ["al-thani-prime-minister"], []),
+        ("abdul-hamid-dbeibah", [], ["dbeibah-prime-minister-gnu"]),
+        ("mohamed-younis-ab-menfi", [], ["menfi-head-of-presidency-council"]),
+    ],
+)
+def test_offices_answer_across_the_handover_of_march_2021(
+    actor: str, before: list[str], after: list[str]
+) -> None:
+    import libya_events as le
+
+    on = {
+        d: le.affiliations_on(actor, d)["affiliation_id"].tolist()
+        for d in ("2021-03-01", "2021-04-01")
+    }
+    assert on == {"2021-03-01": before, "2021-04-01": after}
