@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from libya_events.coverage import coverage
 from libya_events.release import citation_text
 from libya_events.snapshot import Snapshot, Table
 
@@ -220,6 +221,60 @@ def _rules_section() -> list[str]:
     return out
 
 
+def _coverage_section(snapshot: Snapshot) -> list[str]:
+    if "events" not in snapshot.tables or "sources" not in snapshot.tables:
+        return []
+    c = coverage(snapshot)
+    share = f"{c.corroborated_share:.0%}"
+    out = [
+        "## Coverage",
+        "",
+        f"{c.events} events from {c.first_date} to {c.last_date}. {len(c.corroborated)} "
+        f"({share}) cite two or more distinct publishers, {len(c.single_source)} rest on one. "
+        "An event's publishers are those of its `source_id` and its `event_sources` rows; a "
+        "republished wire story counts under its original publisher (`original_publisher`).",
+        "",
+        "### Events per month",
+        "",
+        "Each event counts in the month it starts.",
+        "",
+        "| month | events |",
+        "|---|---:|",
+        *(f"| {month} | {n} |" for month, n in c.events_per_month.items()),
+        "",
+        "### Events per kind",
+        "",
+        "| kind | events |",
+        "|---|---:|",
+        *(f"| {_code(kind)} | {n} |" for kind, n in c.events_per_kind.items()),
+        "",
+        "### Single-source events",
+        "",
+        "Every source of these events comes from one publisher.",
+        "",
+        "| event | title | publisher |",
+        "|---|---|---|",
+        *(
+            f"| {_code(e)} | {_cell(c.titles[e])} | {_cell(next(iter(c.publishers[e])))} |"
+            for e in sorted(c.single_source)
+        ),
+        "",
+        "### Recorded disagreements",
+        "",
+        "Events whose notes record that sources disagree or differ (on a date, a place or a "
+        "figure), with the alternatives.",
+        "",
+        "| event | title | notes |",
+        "|---|---|---|",
+        *(
+            f"| {_code(e)} | {_cell(c.titles[e])} | {_cell(note)} |"
+            for e, note in sorted(c.disagreements.items())
+        ),
+        "",
+    ]
+    return out
+
+
 def render(snapshot: Snapshot) -> str:
     """The codebook of `snapshot` as Markdown."""
     d = snapshot.descriptor
@@ -268,6 +323,7 @@ def render(snapshot: Snapshot) -> str:
         "dataset is listed in [retired_ids](#retired_ids) with the id that replaces it.",
         "",
     ]
+    out += _coverage_section(snapshot)
     for t in tables:
         out += _table_section(t, version)
         if t.name == "actor_names":

@@ -39,7 +39,7 @@ from libya_events.snapshot import Snapshot, Table, read_package
 FORMATS = ("sqlite", "parquet", "xlsx", "json", "zip")
 META_TABLE = "_datapackage"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-_ZIP_EXTRAS = ("CHANGELOG.md", "README.md", "LICENSE-DATA.md", "LICENSE")
+_ZIP_EXTRAS = ("docs/references.md", "CHANGELOG.md", "README.md", "LICENSE-DATA.md", "LICENSE")
 
 
 def _typed(field: dict[str, Any], text: str, where: str) -> Any:

@@ -12,9 +12,12 @@ from conftest import ROOT
 
 
 def copy_package(dest: Path, root: Path = ROOT) -> Path:
-    """A copy of the data package (descriptor, data, schemas) at `dest`."""
+    """A copy of the data package (descriptor, data, schemas, the reference list) at `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(root / "datapackage.json", dest / "datapackage.json")
+    if (root / "docs" / "references.md").is_file():
+        (dest / "docs").mkdir()
+        shutil.copyfile(root / "docs" / "references.md", dest / "docs" / "references.md")
     shutil.copytree(root / "data", dest / "data")
     shutil.copytree(root / "schemas", dest / "schemas")
     return dest

@@ -181,15 +181,37 @@ def test_acting_offices_are_the_actors_own_and_in_force() -> None:
             assert not aff["end_date"] or event["start_date"] <= aff["end_date"]
 
 
-def test_wikidata_ids_and_country_codes_are_only_the_verified_ones(shared_source: Path) -> None:
+def test_wikidata_ids_are_only_the_verified_ones(shared_source: Path) -> None:
     references = (shared_source / "REFERENCES.md").read_text(encoding="utf-8")
     verified_q = set(re.findall(r"\bQ\d+\b", references))
-    verified_iso = set(re.findall(r"\b[A-Z]{3}\b", references.split("ISO 3166-1 alpha-3")[1]))
     used_q = {r["wikidata_id"] for r in rows("actors") if r["wikidata_id"]}
     used_q |= {r["location_wikidata_id"] for r in rows("events") if r["location_wikidata_id"]}
-    used_iso = {r["country"] for t in ("actors", "events") for r in rows(t) if r["country"]}
     assert used_q <= verified_q
-    assert used_iso <= verified_iso
+
+
+STATES = [r for r in rows("actors") if r["kind"] == "state"]
+# States whose English short name in the dataset is not one of ISO 3166's names for them.
+ISO_SPELLING = {
+    "Turkey": "Türkiye",
+    "Russia": "Russian Federation",
+    "Syria": "Syrian Arab Republic",
+    "Iran": "Iran, Islamic Republic of",
+}
+
+
+@pytest.mark.parametrize("state", STATES, ids=[r["actor_id"] for r in STATES])
+def test_every_state_has_its_iso_3166_code(state: dict[str, str]) -> None:
+    pycountry = pytest.importorskip("pycountry")
+    record = pycountry.countries.get(alpha_3=state["country"])
+    assert record is not None, f"{state['actor_id']}: {state['country']!r} is not in ISO 3166-1"
+    iso_names = {getattr(record, a, None) for a in ("name", "common_name", "official_name")}
+    assert ISO_SPELLING.get(state["name"], state["name"]) in iso_names
+
+
+def test_every_country_code_is_in_iso_3166() -> None:
+    pycountry = pytest.importorskip("pycountry")
+    codes = {r["country"] for t in ("actors", "events") for r in rows(t) if r["country"]}
+    assert sorted(c for c in codes if pycountry.countries.get(alpha_3=c) is None) == []
 
 
 def test_quotes_from_the_report_are_verbatim(shared_source: Path) -> None:
@@ -220,3 +242,14 @@ def test_descriptor_metadata() -> None:
     assert [lic["name"] for lic in DESCRIPTOR["licenses"]] == ["CC-BY-4.0"]
     assert DESCRIPTOR["created"]
     assert all(r["schema"] == f"schemas/{r['name']}.table.json" for r in DESCRIPTOR["resources"])
+
+
+def test_every_source_can_be_followed_from_the_package_alone() -> None:
+    without_url = {r["source_id"]: r for r in rows("sources") if not r["url"]}
+    assert sorted(without_url) == ["references", "tass-2020-06-20"]
+    assert without_url["tass-2020-06-20"]["notes"].startswith("Full reference: TASS, ")
+    assert "docs/references.md" in without_url["references"]["description"]
+    assert (ROOT / "docs" / "references.md").is_file()
+    for table in TABLES:
+        for row in rows(table):
+            assert not any("shared/" in cell for cell in row.values()), (table, row)

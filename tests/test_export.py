@@ -162,6 +162,7 @@ def test_release_zip_holds_the_release_and_is_reproducible(tmp_path: Path) -> No
         expected = {
             "datapackage.json",
             "docs/codebook.md",
+            "docs/references.md",
             "CITATION.cff",
             "CHANGELOG.md",
             "README.md",

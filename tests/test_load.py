@@ -381,11 +381,9 @@ def test_line_numbers_count_quoted_line_breaks(package: Path) -> None:
     path = package / "data" / "events.csv"
     replace_in(path, "Berlin Conference final communique", '"Berlin\nConference\nfinal communique"')
     replace_in(path, "Operation Unified Protector,military-operation,", "X,war,")
+    kinds = ", ".join(le.load(ROOT).schema("events")["fields"][2]["constraints"]["enum"])
     assert error(TableReadError, le.load, package) == (
-        f"{path}, line 20, field 'kind': 'war' is not one of the declared values "
-        "(military-operation, offensive, ceasefire, talks, meeting, conference, phone-call, "
-        "visit, press-conference, agreement, resolution, initiative, proposal, rejection, "
-        "establishment, postponement)"
+        f"{path}, line 20, field 'kind': 'war' is not one of the declared values ({kinds})"
     )
 
 

@@ -336,7 +336,7 @@ def test_an_actor_nobody_refers_to_is_a_warning(pkg: Path) -> None:
 
 
 def test_a_source_nobody_cites_is_a_warning(pkg: Path) -> None:
-    line = append(pkg, "sources", "zz-uncited,news-report,Nobody,,Cited by no row.,,,,")
+    line = append(pkg, "sources", "zz-uncited,news-report,Nobody,,,Cited by no row.,,,,")
     report = validate(pkg)
     assert report.flatten(KEYS + ["severity"]) == [
         ["orphan-source", "sources", line, "source_id", "warning"]

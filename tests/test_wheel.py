@@ -25,6 +25,7 @@ PACKAGE_FILES = [
     *(f"data/{name}.csv" for name in TABLES),
     *(f"schemas/{name}.table.json" for name in TABLES),
     *(f"schemas/{name}.record.json" for name in TABLES),
+    "docs/references.md",
 ]
 
 

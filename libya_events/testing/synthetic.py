@@ -154,6 +154,7 @@ class _Builder:
             "source_id": self.source_id,
             "kind": self.vocab("sources", "kind")[i % len(self.vocab("sources", "kind"))],
             "publisher": np.array([f"Publisher {k % 50}" for k in i.tolist()], dtype=object),
+            "original_publisher": np.where(i % 6 == 1, "Wire agency", "").astype(object),
             "title": np.where(i % 3 == 0, "", np.char.add("Report ", i.astype(str))).astype(object),
             "description": np.array([f"Synthetic source {k}." for k in i.tolist()], dtype=object),
             "published": _dates(published),
@@ -380,6 +381,7 @@ class _Builder:
             "kind": kind,
             "text": text,
             "language": _LANGUAGES[k % len(_LANGUAGES)],
+            "translated_by": np.where(k % 7 == 3, "Wire agency", "").astype(object),
             "source_id": self.source_ids(k * 11 + 5),
             "notes": np.full(len(k), "", dtype=object),
         }
