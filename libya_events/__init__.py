@@ -11,6 +11,7 @@ __version__: str = json.loads((packaged_root() / DESCRIPTOR).read_text(encoding=
 # The loader imports pandas only when a table is first read.
 from libya_events.load import (  # noqa: E402
     Dataset,
+    actor_names,
     actors,
     affiliations,
     affiliations_on,
@@ -20,6 +21,7 @@ from libya_events.load import (  # noqa: E402
     events,
     events_between,
     events_with,
+    find_actor,
     list_tables,
     load,
     retired_ids,
@@ -59,6 +61,7 @@ __all__ = [
     "list_tables",
     "sources",
     "actors",
+    "actor_names",
     "affiliations",
     "events",
     "event_actors",
@@ -71,5 +74,6 @@ __all__ = [
     "statements_by",
     "statements_about",
     "affiliations_on",
+    "find_actor",
     "timeline",
 ]

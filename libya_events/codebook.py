@@ -19,6 +19,14 @@ GENERATED_NOTE = (
     "data/*.csv. Do not edit: edit the schemas and run `python scripts/build.py`. -->"
 )
 
+# A name in another script is shown between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE:
+# its direction is its own first letter's (right-to-left for Arabic), and it cannot reorder the
+# Markdown around it. Plain characters, so they work in every Markdown renderer, in plain text
+# and in a terminal, where raw HTML such as <bdi> may be stripped or shown as tags.
+FSI, PDI = "\u2068", "\u2069"
+#: How many actors the codebook shows with their names in their own script.
+NAME_EXAMPLES = 6
+
 # Column headings for the extra properties a category may carry besides value and label.
 _CATEGORY_COLUMNS = {"cameo_root": "CAMEO root", "plover": "PLOVER"}
 
@@ -95,6 +103,37 @@ def _vocabulary(table: Table, field: dict[str, Any]) -> list[str]:
     if extra:
         names = ", ".join(_CATEGORY_COLUMNS.get(k, k) for k in extra)
         out += ["", f"{names}: the crosswalk of each value; `-` where no mapping is clear."]
+    return [*out, ""]
+
+
+def isolate(name: str) -> str:
+    """``name`` as shown beside text in another direction: between FSI and PDI."""
+    return f"{FSI}{name}{PDI}"
+
+
+def _name_examples(snapshot: Snapshot) -> list[str]:
+    """The first actors (by actor_id) with a native name in a language other than English,
+    each English name beside its native names (isolated, with their language)."""
+    names, actors = snapshot.tables.get("actor_names"), snapshot.tables.get("actors")
+    if names is None or actors is None:
+        return []
+    english = {r.get("actor_id"): r.get("name", "") for r in actors.rows}
+    native: dict[str, list[str]] = {}
+    for r in names.rows:
+        if r.get("kind") == "native" and r.get("language") != "en" and r.get("actor_id"):
+            native.setdefault(r["actor_id"], []).append(
+                f"{isolate(_cell(r.get('name', '')))} ({_code(r.get('language', ''))})"
+            )
+    chosen = sorted(a for a in native if a in english)[:NAME_EXAMPLES]
+    if not chosen:
+        return []
+    out = [
+        "### Examples",
+        "",
+        "| actor | name | in its own language |",
+        "|---|---|---|",
+    ]
+    out += [f"| {_code(a)} | {_cell(english[a])} | {'; '.join(native[a])} |" for a in chosen]
     return [*out, ""]
 
 
@@ -287,6 +326,8 @@ def render(snapshot: Snapshot) -> str:
     out += _coverage_section(snapshot)
     for t in tables:
         out += _table_section(t, version)
+        if t.name == "actor_names":
+            out += _name_examples(snapshot)
     out += _rules_section()
     while out and out[-1] == "":
         out.pop()

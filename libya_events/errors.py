@@ -50,6 +50,10 @@ class DateWindowError(LibyaEventsError, ValueError):
     """A date or date window a query cannot use: not a date, or a start after its end."""
 
 
+class NameQueryError(LibyaEventsError, ValueError):
+    """A name to look up that is not text, or holds no letter or digit to match."""
+
+
 # --- Release tools (diff, export, versions) -------------------------------------------------
 
 
@@ -453,7 +457,7 @@ class Code(_Coded):
     )
     ORPHAN_ACTOR = (
         "orphan-actor", "warning", "rules",
-        "actor {value!r} is referenced by no row of any table",
+        "actor {value!r} is referenced by no row of any table (its own names aside)",
         "Every actor takes part in an event, speaks, or is affiliated (warning).",
     )
     ORPHAN_SOURCE = (

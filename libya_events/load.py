@@ -520,6 +520,13 @@ class Dataset:
             self._frame("affiliations"), self._frame("actors"), actor_id, date
         )
 
+    def find_actor(self, name: str) -> pd.DataFrame:
+        """Actors one of whose names (name, aliases, actor_names) matches ``name``, in any
+        script; see `libya_events.queries.find_actor` for the matching rules."""
+        from libya_events import queries
+
+        return queries.find_actor(self._frame("actors"), self._frames.get("actor_names"), name)
+
     def timeline(self, start: Any = None, end: Any = None) -> pd.DataFrame:
         """Events (overlapping ``start``..``end`` if given) joined with their participants."""
         from libya_events import queries
@@ -569,6 +576,12 @@ def sources() -> pd.DataFrame:
 def actors() -> pd.DataFrame:
     """The packaged ``actors`` table: people, states, governments, forces, organisations."""
     return _packaged()["actors"]
+
+
+def actor_names() -> pd.DataFrame:
+    """The packaged ``actor_names`` table: each actor's names in its own script and language,
+    and the other spellings of the sources."""
+    return _packaged()["actor_names"]
 
 
 def affiliations() -> pd.DataFrame:
@@ -629,6 +642,11 @@ def statements_about(event_id: str) -> pd.DataFrame:
 def affiliations_on(actor_id: str, date: Any) -> pd.DataFrame:
     """Packaged affiliations of ``actor_id`` in force on ``date``; see `Dataset.affiliations_on`."""
     return _packaged().affiliations_on(actor_id, date)
+
+
+def find_actor(name: str) -> pd.DataFrame:
+    """Packaged actors one of whose names matches ``name``; see `Dataset.find_actor`."""
+    return _packaged().find_actor(name)
 
 
 def timeline(start: Any = None, end: Any = None) -> pd.DataFrame:

@@ -191,3 +191,53 @@ def timeline(
         event_actors[["event_id", "actor_id", "role", "affiliation_id"]], on="event_id", how="left"
     ).merge(people, on="actor_id", how="left")
     return _sorted(joined[TIMELINE_COLUMNS], ["start_date", "event_id", "actor_id", "role"])
+
+
+FIND_ACTOR_COLUMNS = ["matched_name", "matched_language", "matched_in"]
+
+
+def find_actor(actors: pd.DataFrame, actor_names: pd.DataFrame | None, query: str) -> pd.DataFrame:
+    """The actors one of whose names matches ``query``, in any script: their ``actors`` rows,
+    sorted by actor_id, with the closest name that matched (``matched_name``: the one with the
+    fewest words, the first such in the order name, aliases, actor_names), its language
+    (``matched_language``; empty for the actors table's own columns) and where it was found
+    (``matched_in``: ``name``, ``aliases`` or ``actor_names``).
+
+    The names are ``actors.name``, each ``' | '``-separated entry of ``actors.aliases`` and every
+    row of ``actor_names`` (None for a package without that table). Both sides are folded by
+    `libya_events.names.fold` (NFKC, case, marks and diacritics, Arabic letter variants) and cut
+    into words; a name matches when every word of ``query`` is a whole word of it, in the same
+    order, other words allowed between: ``"حفتر"`` and ``"Khalifa Haftar"`` match
+    ``"خليفة بلقاسم حفتر"`` and ``"Khalifa Belqasim Haftar"``; ``"Haft"`` matches nothing.
+    """
+    from libya_events.errors import NameQueryError
+    from libya_events.names import matches, tokens
+
+    if not isinstance(query, str):
+        raise NameQueryError(f"invalid name {query!r}: give the name as text")
+    wanted = tokens(query)
+    if not wanted:
+        raise NameQueryError(f"invalid name {query!r}: it holds no letter or digit to match")
+    aliases = actors[["actor_id", "aliases"]].dropna()
+    aliases = aliases.assign(aliases=aliases["aliases"].str.split("|")).explode("aliases")
+    candidates = [
+        (actors["actor_id"], actors["name"], [pd.NA] * len(actors), "name"),
+        (aliases["actor_id"], aliases["aliases"].str.strip(), [pd.NA] * len(aliases), "aliases"),
+    ]
+    if actor_names is not None:
+        candidates.append(
+            (actor_names["actor_id"], actor_names["name"], actor_names["language"], "actor_names")
+        )
+    best: dict[str, tuple[int, str, Any, str]] = {}
+    for ids, names, languages, where in candidates:
+        for actor_id, name, language in zip(ids, names, languages, strict=True):
+            if not isinstance(name, str):
+                continue
+            words = tokens(name)
+            if matches(wanted, words) and len(words) < best.get(actor_id, (len(words) + 1,))[0]:
+                best[actor_id] = (len(words), name, language, where)
+    chosen = actors[actors["actor_id"].isin(list(best))].copy()
+    for position, column in enumerate(FIND_ACTOR_COLUMNS, start=1):
+        values = [best[a][position] for a in chosen["actor_id"]]
+        chosen[column] = pd.array(values, dtype="string")
+    return _sorted(chosen, ["actor_id"])

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 #: Every reference between tables: (table, column, referenced table, referenced column).
 REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("actors", "source_id", "sources", "source_id"),
+    ("actor_names", "actor_id", "actors", "actor_id"),
+    ("actor_names", "source_id", "sources", "source_id"),
     ("affiliations", "actor_id", "actors", "actor_id"),
     ("affiliations", "organization_id", "actors", "actor_id"),
     ("affiliations", "source_id", "sources", "source_id"),
@@ -56,6 +58,9 @@ REFERENCES: tuple[tuple[str, str, str, str], ...] = (
     ("statements", "source_id", "sources", "source_id"),
     ("retired_ids", "source_id", "sources", "source_id"),
 )
+#: References that describe the row they point at rather than use it: an actor that has names
+#: but takes part in no event, statement or affiliation is still an orphan.
+DESCRIBING: frozenset[tuple[str, str]] = frozenset({("actor_names", "actor_id")})
 #: Event statuses that say the event has begun: nothing reports them before it was published.
 HAPPENED = ("occurred", "ongoing")
 _FAR = np.datetime64("9999-12-31", "D")
@@ -657,7 +662,7 @@ def _referenced(t: Tables, target: str, target_column: str) -> pa.Array:
                 pairs |= {(name, f) for f in fields or [] if isinstance(f, str)}
     found = [
         t[name].key(column).drop_null()
-        for name, column in sorted(pairs)
+        for name, column in sorted(pairs - DESCRIBING)
         if name in t and t[name].has(column) and (name, column) != (target, target_column)
     ]
     return pc.unique(pa.chunked_array(found, pa.string())) if found else pa.array([], pa.string())

@@ -41,6 +41,7 @@ def test_the_tables_are_the_expected_ones() -> None:
     assert TABLES == [
         "sources",
         "actors",
+        "actor_names",
         "affiliations",
         "events",
         "event_actors",

@@ -76,6 +76,7 @@ def test_sizes_follow_the_number_of_events(clean: SyntheticPackage) -> None:
     assert clean.rows == {
         "sources": 4,
         "actors": 10,
+        "actor_names": 14,
         "affiliations": 9,
         "events": 200,
         "event_actors": 400,

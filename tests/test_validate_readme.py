@@ -45,7 +45,7 @@ def test_the_text_example(report) -> None:  # type: ignore[no-untyped-def]
     (example,) = [b for b in blocks("text") if b.startswith("events (")]
     printed = render(report, "text").split("\n", 2)[2]
     assert printed.split("\n\n")[0] == example.split("\n\n")[0]
-    assert example.split("\n\n")[1].startswith("INVALID: 1 error, 0 warnings in 9 tables,")
+    assert example.split("\n\n")[1].startswith("INVALID: 1 error, 0 warnings in 10 tables,")
 
 
 def test_the_github_example(report) -> None:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from typing import Any
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from libya_events.rules import DESCRIBING
 from libya_events.testing.package import Tables, row_lines, shipped_schemas
 from libya_events.testing.strategies import (
     HAPPENED,
@@ -42,11 +43,15 @@ def line_of(tables: Tables, table: str, index: int) -> int:
 
 
 def references(tables: Tables, target: str, target_field: str) -> Counter[str]:
-    """How many cells of any declared foreign key point at each value of target.target_field."""
+    """How many cells of any declared foreign key point at each value of target.target_field,
+    leaving out the references that only describe it (`rules.DESCRIBING`: an actor's names),
+    as the orphan rule does."""
     schemas = shipped_schemas()
     out: Counter[str] = Counter()
     for name in schemas.names:
         for field, ref_table, ref_field in schemas.foreign_keys(name):
+            if (name, field) in DESCRIBING:
+                continue
             if (ref_table, ref_field) == (target, target_field):
                 out.update(r[field] for r in tables.get(name, []) if r[field])
     return out
@@ -233,7 +238,7 @@ def published_before_the_event(draw: st.DrawFn, tables: Tables) -> Mutated | Non
 
 @st.composite
 def reference_a_missing_actor(draw: st.DrawFn, tables: Tables) -> Mutated | None:
-    """A participant, speaker or affiliation pointing at an actor that does not exist:
+    """A participant, speaker, affiliation or name pointing at an actor that does not exist:
     foreign-key at that cell."""
     cited = references(tables, "actors", "actor_id")
     spots = [
@@ -243,9 +248,10 @@ def reference_a_missing_actor(draw: st.DrawFn, tables: Tables) -> Mutated | None
             ("statements", "speaker_id"),
             ("affiliations", "actor_id"),
             ("affiliations", "organization_id"),
+            ("actor_names", "actor_id"),
         )
-        for i, r in enumerate(tables[name])
-        if cited[r[field]] > 1
+        for i, r in enumerate(tables.get(name, []))
+        if ((name, field) in DESCRIBING or cited[r[field]] > 1)
         and not (name == "event_actors" and r["affiliation_id"])
         and key_text(tables, name, i) not in redirect_targets(tables, name)
     ]

@@ -512,6 +512,7 @@ def packages(
     max_affiliations: int = 5,
     max_links: int = 4,
     max_statements: int = 4,
+    max_names: int = 3,
 ) -> Tables:
     """A whole valid data package: every table, rows sorted by primary key."""
     schemas = shipped_schemas()
@@ -574,6 +575,15 @@ def packages(
         )
         for a, q in zip(actor_ids, wikidata, strict=True)
     ]
+
+    # actor_names: up to max_names names per actor, in any script, keyed (actor, language, name)
+    actor_names: list[Row] = []
+    if "actor_names" in schemas.names:
+        for actor_id in actor_ids:
+            named = st.tuples(cells("actor_names", "language"), names())
+            for language, name in draw(st.lists(named, max_size=max_names, unique=True)):
+                given = {"actor_id": actor_id, "language": language, "name": name}
+                actor_names.append(_row(draw, "actor_names", **given, source_id=draw(any_source)))
 
     affiliations: list[Row] = []
     if n_actors >= 2:
@@ -668,6 +678,7 @@ def packages(
             {
                 "sources": sources_placeholder,
                 "actors": actors,
+                "actor_names": actor_names,
                 "affiliations": affiliations,
                 "events": events,
                 "event_actors": event_actors,
@@ -704,6 +715,7 @@ def packages(
         {
             "sources": sources,
             "actors": actors,
+            "actor_names": actor_names,
             "affiliations": affiliations,
             "events": events,
             "event_actors": event_actors,

@@ -1,7 +1,7 @@
 """Synthetic data packages of any size, shaped like ours, with faults planted where asked.
 
 `write_synthetic(dest, n_events)` writes a package that keeps every rule: the real package's
-descriptor and schemas, eight tables whose keys resolve, whose dates are ordered and whose
+descriptor and schemas, every table, whose keys resolve, whose dates are ordered and whose
 statements and child events lie within their events. Vocabularies are read from the Table
 Schemas' ``constraints.enum``, so a vocabulary edited there is what the generator draws from.
 Built column-wise with numpy, a million events take seconds, not hours, which is what the
@@ -107,7 +107,7 @@ def _pick(rng: np.random.Generator, pool: np.ndarray, count: int, what: str) -> 
 
 
 class _Builder:
-    """Builds the eight tables as dicts of equal-length object arrays."""
+    """Builds the tables as dicts of equal-length object arrays."""
 
     def __init__(self, n_events: int, seed: int, schemas: Schemas) -> None:
         if n_events < 40:
@@ -137,6 +137,7 @@ class _Builder:
     def build(self) -> dict[str, dict[str, np.ndarray]]:
         self.sources()
         self.actors()
+        self.actor_names()
         self.affiliations()
         self.events()
         self.event_actors()
@@ -185,6 +186,31 @@ class _Builder:
             ),
             "source_id": self.source_ids(i),
             "notes": np.full(n, "", dtype=object),
+        }
+
+    def actor_names(self) -> None:
+        # Every actor has an Arabic name; every third one an English spelling too. Rows are
+        # sorted by (actor_id, language, name): "ar" before "en".
+        i = np.arange(self.n_actors)
+        english = i % 3 == 0
+        actor = np.sort(np.concatenate([i, i[english]]), kind="stable")
+        second = np.zeros(len(actor), dtype=bool)
+        second[1:] = actor[1:] == actor[:-1]
+        kinds = self.vocab("actor_names", "kind").tolist()
+        spelling = "english" if "english" in kinds else kinds[-1]
+        self.tables["actor_names"] = {
+            "actor_id": self.actor_id[actor],
+            "name": np.array(
+                [
+                    f"Actor {k} Ünal" if en else f"الفاعل {k}"
+                    for k, en in zip(actor.tolist(), second.tolist(), strict=True)
+                ],
+                dtype=object,
+            ),
+            "language": np.where(second, "en", "ar").astype(object),
+            "kind": np.where(second, spelling, kinds[0]).astype(object),
+            "source_id": self.source_ids(actor),
+            "notes": np.full(len(actor), "", dtype=object),
         }
 
     def affiliations(self) -> None:
