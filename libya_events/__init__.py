@@ -1,4 +1,4 @@
-"""libya-events: the keyed, sourced dataset of the 2019-2020 Libyan crisis, and its tools."""
+"""libya-events: the keyed, sourced dataset of the Libyan crisis, 2018-2021, and its tools."""
 
 from __future__ import annotations
 

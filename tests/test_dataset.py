@@ -179,10 +179,16 @@ def test_acting_offices_are_the_actors_own_and_in_force() -> None:
             aff = affiliations[ea["affiliation_id"]]
             event = events[ea["event_id"]]
             assert aff["actor_id"] == ea["actor_id"]
-            # in force on some day of the event (a range event's day is not known)
+            # in force on some day of the event (a range event's day is not known); an office
+            # ending in a month or year known only to that precision ends with it
             last_day = event["end_date"] or event["start_date"]
+            office_end = {
+                "year": aff["end_date"][:4] + "-12-31",
+                "month": aff["end_date"][:7] + "-31",
+            }
+            office_end = office_end.get(aff["end_precision"], aff["end_date"])
             assert not aff["start_date"] or aff["start_date"] <= last_day, ea
-            assert not aff["end_date"] or event["start_date"] <= aff["end_date"], ea
+            assert not office_end or event["start_date"] <= office_end, ea
 
 
 def test_wikidata_ids_are_only_the_verified_ones(shared_source: Path) -> None:
