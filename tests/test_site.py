@@ -25,6 +25,7 @@ import libya_events as le
 from libya_events import figures
 from libya_events.cli import main
 from libya_events.errors import SiteError
+from libya_events.names import LETTER_FOLDS
 from libya_events.site import build
 from libya_events.site.build import Site, page_name, records, when
 from libya_events.testing.synthetic import write_synthetic
@@ -180,10 +181,12 @@ def test_an_event_page_lists_its_sources_with_their_links(site: Path, ds: le.Dat
 
 
 def test_the_search_index_holds_every_event_actor_and_statement(site: Path, ds: le.Dataset) -> None:
-    script = (site / "static" / "search-index.js").read_text(encoding="utf-8")
+    script, folds = (site / "static" / "search-index.js").read_text(encoding="utf-8").splitlines()
     prefix = "window.LIBYA_EVENTS_SEARCH = "
-    assert script.startswith(prefix) and script.endswith(";\n")
-    docs = json.loads(script[len(prefix) : -2])
+    assert script.startswith(prefix) and script.endswith(";")
+    docs = json.loads(script[len(prefix) : -1])
+    table = json.dumps(LETTER_FOLDS, separators=(",", ":"))
+    assert folds == f"window.LIBYA_EVENTS_FOLDS = {table};"
     kinds = [d[0] for d in docs]
     assert kinds.count("event") == len(ds.events)
     assert kinds.count("actor") == len(ds.actors)
@@ -374,3 +377,16 @@ def test_the_pages_list_what_the_queries_give(ds: le.Dataset) -> None:
         assert site._grouped["statements_by"][actor] == records(ds.statements_by(actor))
     for event in ds.events["event_id"]:
         assert site._grouped["statements_about"][event] == records(ds.statements_about(event))
+
+
+def test_an_actor_shows_its_native_name_beside_the_english_one(site: Path, ds: le.Dataset) -> None:
+    native = ds.actor_names[ds.actor_names["kind"] == "native"]
+    for actor_id, rows in native.groupby("actor_id", observed=True):
+        html = (site / "actors" / f"{actor_id}.html").read_text(encoding="utf-8")
+        heading = html[html.index("<h1") : html.index("</h1>")]
+        for _, n in rows.iterrows():
+            assert f'<span class="native" lang="{n["language"]}" dir="auto">{n["name"]}</span>' in (
+                heading
+            ), actor_id
+    haftar = (site / "actors.html").read_text(encoding="utf-8")
+    assert '<span class="native" lang="ar" dir="auto">خليفة حفتر</span>' in haftar

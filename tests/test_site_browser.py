@@ -201,3 +201,16 @@ def test_a_title_holding_a_script_shows_as_text(browser: Browser, tmp_path: Path
     assert watched.page.text_content("#search-results li a") == title
     assert watched.page.locator("#search-results img").count() == 0
     assert watched.problems == []
+
+
+def test_the_search_finds_an_actor_by_an_arabic_spelling_variant(
+    browser: Browser, site: Path
+) -> None:
+    watched = Watched(browser.new_page())
+    watched.page.goto((site / "search.html").as_uri() + "?q=" + "خليفه حفتر")
+    watched.page.wait_for_selector("#search-results li")
+    hrefs = watched.page.eval_on_selector_all(
+        "#search-results li a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert hrefs[0] == "actors/khalifa-haftar.html"
+    assert watched.problems == []

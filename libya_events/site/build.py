@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from libya_events.errors import SiteError
+from libya_events.names import LETTER_FOLDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -543,8 +544,10 @@ class Site:
                 ]
             )
         payload = json.dumps(docs, ensure_ascii=False, separators=(",", ":"))
+        folds = json.dumps(LETTER_FOLDS, ensure_ascii=True, separators=(",", ":"))
         (out / "static" / "search-index.js").write_text(
-            f"window.LIBYA_EVENTS_SEARCH = {payload};\n", encoding="utf-8"
+            f"window.LIBYA_EVENTS_SEARCH = {payload};\nwindow.LIBYA_EVENTS_FOLDS = {folds};\n",
+            encoding="utf-8",
         )
 
     # -- page contexts ------------------------------------------------------------------------
@@ -622,6 +625,7 @@ class Site:
         return {
             "title": a["name"],
             "a": a,
+            "native": self.native_names(key),
             "aliases": [s.strip() for s in (a.get("aliases") or "").split("|") if s.strip()],
             "events": events,
             "offices": sorted(offices, key=by_date),
@@ -631,6 +635,15 @@ class Site:
             "details": self.details("actors", a, skip=shown),
             "referring": self.referring("actors", key),
         }
+
+    def native_names(self, actor_id: str) -> list[dict[str, Any]]:
+        """The actor's names in its own script and language (actor_names rows of kind
+        'native'), shown beside the English name; none when the package has no such table."""
+        return [
+            r
+            for r in self.rows.get("actor_names", [])
+            if r.get("actor_id") == actor_id and r.get("kind") == "native"
+        ]
 
     def front(self, downloads: list[dict[str, str]]) -> dict[str, Any]:
         from libya_events.release import citation_bibtex, citation_text
@@ -661,7 +674,8 @@ class Site:
             if members:
                 members.sort(key=lambda r: (str(r["name"]).casefold(), r["actor_id"]))
                 groups.append({"kind": kind, "actors": members})
-        return {"title": "Actors", "groups": groups, "taking_part": taking_part}
+        native = {r["actor_id"]: self.native_names(r["actor_id"]) for r in self.rows["actors"]}
+        return {"title": "Actors", "groups": groups, "taking_part": taking_part, "native": native}
 
     def statement_list(self) -> dict[str, Any]:
         ordered = sorted(

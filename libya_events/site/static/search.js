@@ -7,9 +7,18 @@
   var ORDER = { event: 0, actor: 1, statement: 2 };
   var LIMIT = 100;
 
+  // Letters Unicode does not decompose (Arabic alef maqsura, teh marbuta, ...), folded as
+  // libya_events.names folds them for find_actor: the table is written by the site build.
+  var LETTERS = window.LIBYA_EVENTS_FOLDS || {};
+  var VARIANTS = new RegExp("[" + Object.keys(LETTERS).join("") + "]", "g");
   function fold(text) {
-    // Lower case, accents and Arabic diacritics dropped, so "Cavusoglu" finds "Çavuşoğlu".
-    return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+    // Lower case, accents and Arabic diacritics dropped, so "Cavusoglu" finds "Çavuşoğlu"
+    // and "خليفه" finds "خليفة".
+    var folded = String(text).normalize("NFKC").toLowerCase().normalize("NFKD")
+      .replace(/\p{M}/gu, "");
+    return Object.keys(LETTERS).length ? folded.replace(VARIANTS, function (c) {
+      return LETTERS[c];
+    }) : folded;
   }
   function words(text) {
     return fold(text).match(/[\p{L}\p{N}]+/gu) || [];
