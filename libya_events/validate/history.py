@@ -23,6 +23,7 @@ from libya_events.release import Bump, Version
 from libya_events.report import Finding
 from libya_events.snapshot import Snapshot, Table, checkout, read_package
 from libya_events.stable_ids import RETIRED_TABLE, cover, removals, resolve, retired, reused
+from libya_events.validate import arrow
 
 if TYPE_CHECKING:
     from libya_events.validate.context import TableState
@@ -122,7 +123,7 @@ def _rows_by_id(name: str, resource: dict, state: TableState, ids: set[str]) -> 
     parts = [sheet.columns[labels.index(k)] if k in labels else empty for k in table.primary_key]
     keys = pc.binary_join_element_wise(*parts, "/") if parts else empty
     found = pc.is_in(keys, value_set=pa.array(sorted(ids), pa.string()))
-    hits = np.flatnonzero(np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False)))
+    hits = np.flatnonzero(arrow.mask(found))
     rows = [
         {label: sheet.columns[j][i].as_py() for j, label in enumerate(labels)}
         for i in hits.tolist()

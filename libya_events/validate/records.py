@@ -24,9 +24,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
 from libya_events.validate.table import regex_mask
-from libya_events.validate.text import keep, mask
+from libya_events.validate.text import keep
 
 _NUMERIC = {"number", "integer", "boolean", "year"}
 _VECTOR_KEYWORDS = {

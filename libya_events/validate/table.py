@@ -10,8 +10,11 @@ the same rows are flagged for the same faults. Where frictionless reports one fa
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate import arrow, cells
+from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
-from libya_events.validate.text import keep, mask
+from libya_events.validate.text import keep
 
 _FAST_STRING_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
 _TYPE_NAMES = {
@@ -51,7 +56,7 @@ def regex_mask(
     if n == 0:
         return result
     compiled = re.compile(pattern)
-    valid = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    valid = arrow.valid(values)
     rest = valid.copy()
     try:
         fast = mask(pc.match_substring_regex(values, pattern if search else f"^(?:{pattern})"))
@@ -77,7 +82,7 @@ def codes(values: pa.Array) -> np.ndarray:
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64)
     indices = values.dictionary_encode().indices
-    return np.asarray(pc.fill_null(indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return arrow.positions(indices)
 
 
 def repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -203,16 +208,16 @@ def check_rows(state: TableState) -> None:
         state.add(Code.BLANK_ROW, index)
     state.claim_rows(blank)
     free &= ~blank
-    for index, cells in sorted(sheet.extras.items()):
+    for index, extra in sorted(sheet.extras.items()):
         if free[index]:
-            count = width + len(cells)
+            count = width + len(extra)
             state.add(
                 Code.EXTRA_CELL,
                 index,
                 field=None,
-                value=cells[0],
+                value=extra[0],
                 count=count,
-                extra=len(cells),
+                extra=len(extra),
                 expected=width,
             )
     short = np.flatnonzero((sheet.ncells < width) & free)
@@ -232,11 +237,11 @@ def check_rows(state: TableState) -> None:
 # -- types and constraints -------------------------------------------------------------------
 
 
-def check_fields(state: TableState, schema: Any) -> None:
+def check_fields(state: TableState) -> None:
     """Types and per-cell constraints of each field; fills ``state.typed`` and ``state.present``.
 
-    ``schema`` is the frictionless Schema built from the Table Schema: its cell readers are the
-    reference for anything the vectorised string path does not cover.
+    Anything the vectorised string path does not cover is read once per distinct value by
+    frictionless's cell reader for the field (`cells.reader`'s copy of it where there is one).
     """
     sheet, spec = state.sheet, state.spec
     assert sheet is not None
@@ -265,7 +270,7 @@ def check_fields(state: TableState, schema: Any) -> None:
             _string_constraints(state, j, values, present & rows_free, constraints)
         else:
             try:
-                typed = _read_distinct(state, j, values, present & rows_free, schema.fields[j])
+                typed = _read_distinct(state, j, values, present & rows_free)
             except _Unusable as exc:
                 state.add(
                     Code.DESCRIPTOR_INVALID,
@@ -346,15 +351,50 @@ class _Unusable(Exception):
     """frictionless accepted a field's definition but fails when it reads a cell with it."""
 
 
-def _read_distinct(
-    state: TableState, j: int, values: pa.Array, check: np.ndarray, field: Any
-) -> pa.Array:
-    """Parse and check each distinct value with frictionless's own cell reader; typed result."""
+@dataclass(frozen=True)
+class _Field:
+    """What reading a field's cells needs: its cell reader, type, format and constraints."""
+
+    read: cells.CellReader
+    type: str
+    format: str
+    constraints: dict[str, Any]
+
+
+def _field_reader(state: TableState, j: int) -> _Field:
+    """The cell reader of field ``j``: a copy of frictionless's (`cells.reader`) where there is
+    one, else frictionless's own (frictionless is imported only then)."""
+    field = state.spec.fields[j]
+    missing = state.spec.schema.get("missingValues", [""]) if state.spec.schema else [""]
+    if isinstance(missing, list) and all(isinstance(v, str) for v in missing):
+        read = cells.reader(field, missing)
+        if read is not None:
+            constraints = field.get("constraints") or {}
+            ftype, fmt = field.get("type", "string"), field.get("format", "default")
+            return _Field(read, ftype, fmt, constraints)
+    theirs = _frictionless_schema(json.dumps(state.spec.schema, sort_keys=True)).fields[j]
+    return _Field(theirs.create_cell_reader(), theirs.type, theirs.format, theirs.constraints)
+
+
+@functools.lru_cache(maxsize=64)
+def _frictionless_schema(text: str) -> Any:
+    from frictionless import Schema
+
+    from libya_events.validate.package import strip_profiles
+
+    schema = json.loads(text)
+    strip_profiles(schema)
+    return Schema.from_descriptor(schema)
+
+
+def _read_distinct(state: TableState, j: int, values: pa.Array, check: np.ndarray) -> pa.Array:
+    """Parse and check each distinct value with the field's cell reader; typed result."""
     n = len(values)
     index = np.flatnonzero(check)
     if index.size == 0:
         return pa.nulls(n)
-    reader = field.create_cell_reader()
+    field = _field_reader(state, j)
+    reader = field.read
     encoded = values.take(pa.array(index)).dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
     try:
@@ -541,10 +581,7 @@ def _shared_lookups(tables: dict[str, TableState], target: TableState, ref_field
     ).dictionary_encode()
     if encoded.num_chunks != len(sources) + 1:
         return  # an empty column dropped a chunk: each key is looked up on its own
-    codes = [
-        np.asarray(pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-        for c in encoded.chunks
-    ]
+    codes = [arrow.positions(c.indices) for c in encoded.chunks]
     size = max(int(c.max(initial=-1)) for c in codes) + 1
     first = np.full(size + 1, -1, dtype=np.int64)  # first[-1]: an empty cell matches nothing
     seen, rows = np.unique(codes[0], return_index=True)
@@ -571,7 +608,7 @@ def _check_fk(
     target_rows = target.free()
     if len(fields) == 1:
         values, ref_values = local[0], remote[0]
-        present = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        present = arrow.valid(values)
         check = present & free
         if not check.any():
             return
@@ -584,7 +621,7 @@ def _check_fk(
                 _shared_lookups(tables, target, key)
             if shared not in state.lookups:
                 first = pc.index_in(values, value_set=ref_values, skip_nulls=True)
-                at = np.asarray(pc.fill_null(first, -1).to_numpy(zero_copy_only=False), np.int64)
+                at = arrow.positions(first)
                 state.lookups[shared] = at
             at = state.lookups[shared]
             found = at >= 0

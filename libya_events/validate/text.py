@@ -14,17 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
 
 #: The largest cell accepted, in bytes.
 CELL_LIMIT = 1_000_000
 _CONTROL = r"[\x00-\x09\x0b-\x1f\x7f-\x9f]"
 _FORMULA = ["=", "+", "-", "@"]
-
-
-def mask(array: pa.Array) -> np.ndarray:
-    """A pyarrow boolean array as a numpy bool mask (null counts as False)."""
-    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def keep(values: pa.Array, rows: np.ndarray) -> pa.Array:

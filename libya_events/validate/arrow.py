@@ -1,0 +1,61 @@
+"""pyarrow results as numpy arrays, and pyarrow kept from importing pandas in the command.
+
+pyarrow asks of nearly every value it converts (a list or a numpy array given to ``pa.array``,
+a plain ``"x"`` or ``False`` given to a compute function) whether it is a pandas object, and to
+ask, it imports pandas on its first conversion: a third of a second, more than the rest of a
+small package's validation. The validator never hands pyarrow a pandas object, so
+`forget_pandas` lets the ``libya-events validate`` command tell pyarrow, before its first
+conversion, that there is no pandas to look for.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import sys
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A pyarrow boolean array as a numpy bool mask (null counts as False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def valid(values: pa.Array) -> np.ndarray:
+    """Where ``values`` holds a value (is not null), as a numpy bool mask."""
+    return np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def positions(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Integer positions (dictionary indices, ``index_in`` results) as int64, -1 where null."""
+    return np.asarray(pc.fill_null(values, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import finder under which pandas cannot be imported."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def forget_pandas() -> None:
+    """Have pyarrow look for pandas now, with pandas out of reach, unless pandas is imported.
+
+    pyarrow looks for pandas once, on its first conversion of a Python value, and remembers
+    the answer; so a conversion here, with pandas hidden, saves importing it later. Where
+    pyarrow needs pandas for its own sake (``Table.to_pandas``) it imports it then, so this
+    changes what is imported, not what works. Meant for a process that is about to validate
+    and end, such as the command line; a no-op once pyarrow has looked.
+    """
+    if "pandas" in sys.modules:
+        return
+    finder = _NoPandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.scalar(0)
+    finally:
+        sys.meta_path.remove(finder)
