@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from libya_events import _formats
+
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     """`libya-events validate [PATH]` (owned by the validator)."""
@@ -58,8 +60,6 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 def _add_diff(sub: argparse._SubParsersAction) -> None:
     """`libya-events diff OLD [NEW]` (owned by the release tooling)."""
-    from libya_events.diff import FORMATS
-
     p = sub.add_parser(
         "diff",
         help="what changed between two releases, and the version bump it needs",
@@ -70,7 +70,7 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "new", metavar="NEW", nargs="?", default=".", help="the newer package (default: .)"
     )
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    p.add_argument("--format", choices=_formats.DIFF, default="text", help="output format")
     p.add_argument(
         "--check-bump",
         action="store_true",
@@ -98,15 +98,13 @@ def _run_diff(args: argparse.Namespace) -> int:
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
     """`libya-events export --format F DEST` (owned by the release tooling)."""
-    from libya_events.export import FORMATS
-
     p = sub.add_parser(
         "export",
         help="write the package as SQLite, Parquet, Excel, JSON or a release zip",
         description="Write the whole data package, with its keys and types, for people who "
         "don't use Python. DEST is a file (a directory for parquet).",
     )
-    p.add_argument("--format", choices=FORMATS, required=True, help="what to write")
+    p.add_argument("--format", choices=_formats.EXPORT, required=True, help="what to write")
     p.add_argument("dest", metavar="DEST", help="where to write it")
     p.add_argument(
         "--package", metavar="PATH", default=None, help="the package (default: the shipped one)"

@@ -423,10 +423,13 @@ def _record_schema(root: Path, spec: TableSpec, findings: list[Finding]) -> None
 @functools.lru_cache(maxsize=64)
 def _json_schema_problem(text: str) -> str | None:
     """Why a JSON Schema (as JSON text) is not valid against its meta-schema, or None."""
+    schema = json.loads(text)
+    if plain.json_schema(schema):
+        return None
+
     from jsonschema import SchemaError
     from jsonschema.validators import validator_for
 
-    schema = json.loads(text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # an unknown $schema is a warning in jsonschema

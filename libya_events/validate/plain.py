@@ -255,3 +255,69 @@ def _constraints(value: object, supported: set[str]) -> bool:
         if name == "enum" and not isinstance(constraint, list):
             return False
     return True
+
+
+#: JSON Schema keywords a plain record schema may use, each with what its value must be for
+#: the schema to be valid against the draft 2020-12 meta-schema.
+_JSON_TYPES = {"null", "boolean", "integer", "number", "string", "array", "object"}
+_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s#]+")
+_DRAFT_2020_12 = (
+    "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2020-12/schema#",
+)
+
+
+def json_schema(schema: Any) -> bool:
+    """True when ``schema`` (a record schema) is sure to be valid against its meta-schema: made
+    only of common keywords, each with a value of the kind the meta-schema asks for."""
+    return _shallow(schema) and _json_subschema(schema, root=True)
+
+
+def _json_subschema(schema: Any, root: bool = False) -> bool:
+    if isinstance(schema, bool):
+        return True
+    if not isinstance(schema, dict):
+        return False
+    for key, value in schema.items():
+        if key == "$schema" and root:
+            ok = value in _DRAFT_2020_12
+        elif key == "$id" and root:
+            ok = _text(value) and _ID.fullmatch(value) is not None
+        elif key in ("title", "description", "$comment", "format"):
+            ok = _text(value)
+        elif key == "type":
+            names = value if isinstance(value, list) else [value]
+            ok = (
+                bool(names)
+                and all(n in _JSON_TYPES for n in names)
+                and len(set(names)) == len(names)
+            )
+        elif key in ("minLength", "maxLength"):
+            ok = type(value) is int and value >= 0
+        elif key in ("minimum", "maximum"):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        elif key == "pattern":
+            ok = _text(value) and _regex(value)
+        elif key == "required":
+            ok = _texts(value) and len(set(value)) == len(value)
+        elif key == "properties":
+            ok = isinstance(value, dict) and all(map(_json_subschema, value.values()))
+        elif key in ("allOf", "anyOf", "oneOf"):
+            ok = isinstance(value, list) and bool(value) and all(map(_json_subschema, value))
+        elif key in ("not", "if", "then", "else", "additionalProperties"):
+            ok = _json_subschema(value)
+        elif key in ("enum", "examples"):
+            ok = isinstance(value, list)
+        else:
+            ok = key in ("const", "default")
+        if not ok:
+            return False
+    return True
+
+
+def _regex(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True

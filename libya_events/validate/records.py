@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate import judge
 from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
 from libya_events.validate.table import regex_mask
@@ -257,9 +258,12 @@ def _outcome_distinct(values: pa.Array, schema: Any, check: np.ndarray) -> np.nd
     index = np.flatnonzero(check)
     if index.size == 0:
         return ok
-    validator = _validator(schema)
     encoded = values.take(pa.array(index)).dictionary_encode()
-    verdict = np.array([validator.is_valid(v) for v in encoded.dictionary.to_pylist()], bool)
+    verdicts = [judge.verdict(schema, v) for v in encoded.dictionary.to_pylist()]
+    if None in verdicts:
+        validator = _validator(schema)
+        verdicts = [validator.is_valid(v) for v in encoded.dictionary.to_pylist()]
+    verdict = np.array(verdicts, dtype=bool)
     ok[index] = verdict[encoded.indices.to_numpy(zero_copy_only=False)]
     return ok
 
@@ -320,13 +324,16 @@ def _check_rule(
         groups = [(idx[f], m) for f, m in zip(first, members, strict=True)]
     else:
         groups = [(i, np.array([i])) for i in np.flatnonzero(check).tolist()]
-    validator = _validator(rule)
+    validator = None  # jsonschema, for a rule it alone can judge or a record that breaks it
     for representative, members in groups:
         record = {
             n: records.value(n, int(representative))
             for n in known
             if state.present[n][representative]
         }
+        if judge.verdict(rule, record):
+            continue
+        validator = validator or _validator(rule)
         errors = list(validator.iter_errors(record))
         if not errors:
             continue
