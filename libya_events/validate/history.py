@@ -22,7 +22,7 @@ from libya_events.errors import Code, PackageReadError, VersionError
 from libya_events.release import Bump, Version
 from libya_events.report import Finding
 from libya_events.snapshot import Snapshot, Table, checkout, read_package
-from libya_events.stable_ids import RETIRED_TABLE, cover, removals, resolve, retired, reused
+from libya_events.stable_ids import RETIRED_TABLE, Resolver, cover, removals, retired, reused
 from libya_events.validate import arrow
 
 if TYPE_CHECKING:
@@ -206,12 +206,13 @@ def _retired_checks(new: Snapshot, old: Snapshot | None) -> list[Finding]:
             )
         )
 
+    resolve = Resolver(new)
     for row, line in zip(table.rows, table.lines, strict=True):
         name, rid = row.get("table", ""), row.get("id", "")
         lines[(name, rid)] = line
         if name not in names:
             invalid(line, "table", name, f"table {name!r} is not a table of this package")
-        elif row.get("replaced_by") and resolve(new, name, row["replaced_by"]) is None:
+        elif row.get("replaced_by") and resolve(name, row["replaced_by"]) is None:
             invalid(
                 line,
                 "replaced_by",
