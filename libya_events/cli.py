@@ -42,9 +42,10 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from libya_events.validate.arrow import forget_pandas
+    from libya_events.validate.arrow import forget_pandas, prefer_jemalloc
 
     forget_pandas()  # this process never needs pandas: a third of a second saved
+    prefer_jemalloc()
 
     from libya_events.progress import Progress
     from libya_events.report import render

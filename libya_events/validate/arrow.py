@@ -11,6 +11,7 @@ conversion, that there is no pandas to look for.
 from __future__ import annotations
 
 import importlib.abc
+import os
 import sys
 
 import numpy as np
@@ -59,3 +60,19 @@ def forget_pandas() -> None:
         pa.scalar(0)
     finally:
         sys.meta_path.remove(finder)
+
+
+def prefer_jemalloc() -> None:
+    """Have pyarrow allocate with jemalloc where it is built with it, unless the environment
+    names an allocator (``ARROW_DEFAULT_MEMORY_POOL``).
+
+    Validation makes and drops many whole-column arrays; with jemalloc the peak memory of a
+    million events is about a tenth lower, and less time goes to the kernel, than with
+    pyarrow's default mimalloc (docs/scale.md). Meant, like `forget_pandas`, for the command.
+    """
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # this pyarrow has no jemalloc
+        pass
