@@ -10,6 +10,7 @@ conversion, that there is no pandas to look for.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.abc
 import os
 import sys
@@ -72,7 +73,5 @@ def prefer_jemalloc() -> None:
     """
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
-    try:
+    with contextlib.suppress(NotImplementedError):  # this pyarrow has no jemalloc
         pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # this pyarrow has no jemalloc
-        pass
