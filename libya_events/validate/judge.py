@@ -74,7 +74,7 @@ def _judged(schema: Any) -> bool:
                 return False
         elif key == "type":
             names = value if isinstance(value, list) else [value]
-            if not all(n in _TYPES for n in names):
+            if not all(isinstance(n, str) and n in _TYPES for n in names):
                 return False
         elif key == "required":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -35,6 +35,8 @@ _DIALECT_FLAGS = {"header", "doubleQuote", "skipInitialSpace", "skipBlankRows", 
 _SCHEMA_KEYS = {"$schema", "fields", "primaryKey", "foreignKeys", "missingValues", "title"}
 _SCHEMA_KEYS |= {"description", "name"}
 _FIELD_TEXT = {"name", "format", "title", "description", "rdfType"}
+#: The formats frictionless's profile allows a string field.
+_STRING_FORMATS = ("default", "email", "uri", "binary", "uuid", "wkt")
 #: Field properties frictionless does not read (kept as they are); so are ``x-...`` ones.
 _FIELD_FREE = {"categories"}
 #: Field types and the constraints frictionless supports for each (``unique`` for all),
@@ -226,8 +228,11 @@ def _foreign_key(fk: object, names: list[str]) -> bool:
 def _field(field: object) -> bool:
     if not isinstance(field, dict) or not field.get("name") or not _text(field["name"]):
         return False
-    supported = _FIELD_CONSTRAINTS.get(field.get("type", "string"))  # type: ignore[arg-type]
+    ftype = field.get("type", "string")
+    supported = _FIELD_CONSTRAINTS.get(ftype) if isinstance(ftype, str) else None
     if supported is None:
+        return False
+    if ftype == "string" and field.get("format", "default") not in _STRING_FORMATS:
         return False
     for key, value in field.items():
         ok = (
@@ -289,7 +294,7 @@ def _json_subschema(schema: Any, root: bool = False) -> bool:
             names = value if isinstance(value, list) else [value]
             ok = (
                 bool(names)
-                and all(n in _JSON_TYPES for n in names)
+                and all(isinstance(n, str) and n in _JSON_TYPES for n in names)
                 and len(set(names)) == len(names)
             )
         elif key in ("minLength", "maxLength"):
