@@ -11,7 +11,6 @@ conversion, that there is no pandas to look for.
 from __future__ import annotations
 
 import contextlib
-import importlib.abc
 import os
 import sys
 
@@ -35,8 +34,8 @@ def positions(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(values, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-class _NoPandas(importlib.abc.MetaPathFinder):
-    """An import finder under which pandas cannot be imported."""
+class _NoPandas:
+    """An import finder (for ``sys.meta_path``) under which pandas cannot be imported."""
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
         if name == "pandas" or name.startswith("pandas."):

@@ -493,8 +493,9 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
             for fk in fks if isinstance(fks, list) else []:
                 if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
                     fk["reference"].pop("package", None)
-            text = json.dumps(schema, sort_keys=True)
-            notes = [] if plain.schema(schema) else list(_schema_notes(text))
+            notes = (
+                [] if plain.schema(schema) else _schema_notes(json.dumps(schema, sort_keys=True))
+            )
             for note in notes:
                 seen.add(note)
                 findings.append(
@@ -524,8 +525,8 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
         resources.append(resource)
     descriptor["resources"] = resources or [{"name": "none", "path": "none.csv"}]
     root = str(out.root) if out.root else None
-    text = json.dumps(descriptor, sort_keys=True)
-    notes = [] if plain.package(descriptor) else _package_notes(text, root)
+    plainly = plain.package(descriptor)
+    notes = [] if plainly else _package_notes(json.dumps(descriptor, sort_keys=True), root)
     for note in notes:
         if note not in seen:
             seen.add(note)

@@ -55,7 +55,7 @@ def regex_mask(
     result = np.ones(n, dtype=bool)
     if n == 0:
         return result
-    compiled = re.compile(pattern)
+    compiled = re.compile(pattern)  # raises re.error for a pattern Python cannot read
     valid = arrow.valid(values)
     rest = valid.copy()
     try:
