@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from libya_events import _formats
@@ -141,5 +142,18 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.func(args) or 0)
 
 
+def run() -> None:
+    """The console script: `main`, then exit at once.
+
+    Everything has been written by then; exiting without tearing the interpreter down spares
+    freeing the validated columns one object at a time (about a twentieth of the run at
+    100,000 events), memory the operating system takes back at once anyway.
+    """
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

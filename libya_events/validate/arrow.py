@@ -74,3 +74,36 @@ def prefer_jemalloc() -> None:
         return
     with contextlib.suppress(NotImplementedError):  # this pyarrow has no jemalloc
         pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+def _offsets(values: pa.Array) -> np.ndarray:
+    """The offsets of a string array's strings in its data buffer (a view, not a copy)."""
+    assert pa.types.is_string(values.type), values.type
+    buffer = values.buffers()[1]
+    return np.frombuffer(buffer, dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+
+
+def byte_lengths(values: pa.Array) -> np.ndarray:
+    """The length in bytes of each string of a string array (0 where null)."""
+    lengths = np.diff(_offsets(values))
+    if values.null_count:
+        lengths[~valid(values)] = 0
+    return lengths
+
+
+def edge_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last byte of each string of a string array (-1 where it is empty or
+    null), read from the array's buffers: no kernel, no copy of the text."""
+    n = len(values)
+    offsets = _offsets(values)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    if values.null_count:
+        filled &= valid(values)
+    first = np.full(n, -1, dtype=np.int16)
+    last = first.copy()
+    if filled.any():
+        data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
+        first[filled] = data[starts[filled]]
+        last[filled] = data[ends[filled] - 1]
+    return first, last

@@ -113,11 +113,10 @@ class TableState:
             assert sheet is not None
             values = sheet.columns[column]
             markers = self.spec.missing_values
-            if markers == [""]:
-                empty = pc.equal(pc.binary_length(values), 0)
+            if markers == [""] and pa.types.is_string(values.type):
+                found = (arrow.byte_lengths(values) == 0) & arrow.valid(values)
             else:
-                empty = pc.is_in(values, value_set=pa.array(markers, pa.string()))
-            found = arrow.mask(empty)
+                found = arrow.mask(pc.is_in(values, value_set=pa.array(markers, pa.string())))
             self.cache[key] = found | (sheet.ncells <= column)
         return self.cache[key]
 
