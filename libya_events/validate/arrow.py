@@ -94,16 +94,16 @@ def byte_lengths(values: pa.Array) -> np.ndarray:
 def edge_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The first and the last byte of each string of a string array (-1 where it is empty or
     null), read from the array's buffers: no kernel, no copy of the text."""
-    n = len(values)
     offsets = _offsets(values)
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
     if values.null_count:
         filled &= valid(values)
-    first = np.full(n, -1, dtype=np.int16)
-    last = first.copy()
-    if filled.any():
-        data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
-        first[filled] = data[starts[filled]]
-        last[filled] = data[ends[filled] - 1]
+    if not filled.any():
+        nothing = np.full(len(values), -1, dtype=np.int16)
+        return nothing, nothing.copy()
+    data = np.frombuffer(values.buffers()[2], dtype=np.uint8)
+    top = len(data) - 1  # an empty string's offset may be the end of the data: clipped
+    first = np.where(filled, data[np.minimum(starts, top)].astype(np.int16), -1)
+    last = np.where(filled, data[np.clip(ends - 1, 0, top)].astype(np.int16), -1)
     return first, last

@@ -51,6 +51,13 @@ def verdict(schema: Any, instance: Any) -> bool | None:
     return _valid(schema, instance)
 
 
+def verdicts(schema: Any, instances: list[Any]) -> list[bool] | None:
+    """`verdict` for each of ``instances``; None when this module cannot tell for one."""
+    if not _judged(schema) or not all(map(_plain_instance, instances)):
+        return None
+    return [_valid(schema, instance) for instance in instances]
+
+
 def _plain_instance(instance: Any) -> bool:
     if isinstance(instance, dict):
         return all(isinstance(k, str) and isinstance(v, _SCALARS) for k, v in instance.items())

@@ -259,10 +259,11 @@ def _outcome_distinct(values: pa.Array, schema: Any, check: np.ndarray) -> np.nd
     if index.size == 0:
         return ok
     encoded = values.take(pa.array(index)).dictionary_encode()
-    verdicts = [judge.verdict(schema, v) for v in encoded.dictionary.to_pylist()]
-    if None in verdicts:
+    distinct = encoded.dictionary.to_pylist()
+    verdicts = judge.verdicts(schema, distinct)
+    if verdicts is None:
         validator = _validator(schema)
-        verdicts = [validator.is_valid(v) for v in encoded.dictionary.to_pylist()]
+        verdicts = [validator.is_valid(v) for v in distinct]
     verdict = np.array(verdicts, dtype=bool)
     ok[index] = verdict[encoded.indices.to_numpy(zero_copy_only=False)]
     return ok
