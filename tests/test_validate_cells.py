@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from libya_events.validate import cells
 
 DATES = ["2020-01-31", "2020-02-30", "2020-1-5", "20200105", "2020-01-31T00:00:00", " 2020-01-01"]
+DATES += ["0000-01-01", "2021-02-29", "2020-00-10", "2020-12-32", "\u0662\u0660\u0662\u0660-01-01"]
 NUMBERS = ["1", "-1.5", " 2.50 ", "1e3", "NaN", "inf", "-Infinity", "1_000", "0x10", "1,5", "."]
 URIS = ["https://example.org/a b", "mailto:x@y", "urn:isbn:1", "example.org", "1http://x", ":x"]
 TEXTS = ["", "a", "é", "Ab-1", " ", "null", "-", "\u0661"]

@@ -29,6 +29,9 @@ ValueReader = Callable[[Any], Any]
 #: that it start with a scheme and a colon.
 _URI_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 _DATE_PATTERN = "%Y-%m-%d"
+#: A date in ASCII digits, zero-padded: ``strptime(cell, _DATE_PATTERN)`` reads it as the
+#: numbers it shows, and fails exactly where ``date()`` of those numbers fails.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: The constraints each type supports, in frictionless's order (the order of the notes).
 _BOUNDED = ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
 _CONSTRAINTS = {
@@ -69,6 +72,11 @@ def _date_value(cell: Any) -> Any:
         return cell
     if not isinstance(cell, str):
         return None
+    if _ISO_DATE.fullmatch(cell):  # what strptime would read, read directly (ten times faster)
+        try:
+            return date(int(cell[:4]), int(cell[5:7]), int(cell[8:]))
+        except ValueError:
+            return None
     try:
         return datetime.strptime(cell, _DATE_PATTERN).date()
     except Exception:  # noqa: BLE001 - as frictionless: anything that does not parse
