@@ -135,7 +135,7 @@ class Table:
         hit = np.flatnonzero(found >= 0)
         stale = hit[target._reported(target_column)[found[hit]]]
         if stale.size:
-            again = self.key(column).take(pa.array(stale))
+            again = self.key(column).take(arrow.from_numpy(stale))
             found[stale] = index_in(again, target.key(target_column))
         return found
 
@@ -255,8 +255,8 @@ def parent_cycles(t: Tables) -> Iterator[Finding]:
     valid = events.ok & arrow.valid(ids)
     # Where an id repeats, its last row stands for it (as in a dict built row by row).
     linked = np.flatnonzero(valid & arrow.valid(parents))
-    children = ids.take(pa.array(linked)).to_pylist()
-    parent_of = dict(zip(children, parents.take(pa.array(linked)).to_pylist(), strict=True))
+    children = ids.take(arrow.from_numpy(linked)).to_pylist()
+    parent_of = dict(zip(children, parents.take(arrow.from_numpy(linked)).to_pylist(), strict=True))
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     for start in parent_of:
@@ -274,7 +274,7 @@ def parent_cycles(t: Tables) -> Iterator[Finding]:
         return
     members = pa.array(sorted({e for cycle in cycles for e in cycle}), pa.string())
     rows = np.flatnonzero(valid & arrow.mask(pc.is_in(ids, value_set=members)))
-    row_of = dict(zip(ids.take(pa.array(rows)).to_pylist(), rows.tolist(), strict=True))
+    row_of = dict(zip(ids.take(arrow.from_numpy(rows)).to_pylist(), rows.tolist(), strict=True))
     for cycle in cycles:
         first = min(cycle, key=lambda e: row_of.get(e, 1 << 62))
         k = cycle.index(first)
@@ -537,7 +537,7 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
     a = ea.lookup("affiliation_id", aff, "affiliation_id")
     has = (a >= 0) & ea.ok
     a_safe = np.where(has, a, 0)
-    owners = aff.key("actor_id").take(pa.array(a_safe))
+    owners = aff.key("actor_id").take(arrow.from_numpy(a_safe))
     other = has & arrow.mask(pc.not_equal(owners, ea.key("actor_id")))
     for i in np.flatnonzero(other).tolist():
         yield ea.at(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
@@ -28,3 +29,11 @@ def test_edge_bytes_and_lengths_match_the_kernels(offset: int) -> None:
 def test_an_array_of_empty_strings_has_no_edges() -> None:
     first, last = arrow.edge_bytes(pa.array(["", ""], pa.string()))
     assert (first.tolist(), last.tolist()) == ([-1, -1], [-1, -1])
+
+
+def test_from_numpy_is_pa_array() -> None:
+    numbers = np.array([3, -1, 0, 7], dtype=np.int64)
+    flags = np.array([True, False, True, True, False, False, True, True, True])
+    assert arrow.from_numpy(numbers, valid=numbers >= 0).to_pylist() == [3, None, 0, 7]
+    assert arrow.from_numpy(flags).to_pylist() == flags.tolist()
+    assert arrow.from_numpy(np.flatnonzero(flags)).to_pylist() == [0, 2, 3, 6, 7, 8]

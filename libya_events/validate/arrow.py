@@ -107,3 +107,15 @@ def edge_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     first = np.where(filled, data[np.minimum(starts, top)].astype(np.int16), -1)
     last = np.where(filled, data[np.clip(ends - 1, 0, top)].astype(np.int16), -1)
     return first, last
+
+
+def from_numpy(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """``pa.array(values, mask=~valid)`` for a numpy array of integers (as int64) or booleans,
+    made on the array's own buffer. (``pa.array`` asks whether it is a masked array, which
+    imports ``numpy.ma``: a few milliseconds of a small package's run.)"""
+    bits = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    if values.dtype == np.bool_:
+        data = pa.py_buffer(np.packbits(values, bitorder="little"))
+        return pa.Array.from_buffers(pa.bool_(), len(values), [bits, data])
+    numbers = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(numbers), [bits, pa.py_buffer(numbers)])

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
-from libya_events.validate import judge
+from libya_events.validate import arrow, judge
 from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
 from libya_events.validate.table import regex_mask
@@ -79,7 +79,7 @@ class _Records:
         field = self.fields.get(name, {})
         typed = state.typed.get(name)
         raw = state.sheet.columns[state.columns[name]]  # type: ignore[union-attr]
-        present = pa.array(state.present[name])
+        present = arrow.from_numpy(state.present[name])
         numeric = typed is not None and (
             pa.types.is_floating(typed.type)
             or pa.types.is_integer(typed.type)
@@ -258,7 +258,7 @@ def _outcome_distinct(values: pa.Array, schema: Any, check: np.ndarray) -> np.nd
     index = np.flatnonzero(check)
     if index.size == 0:
         return ok
-    encoded = values.take(pa.array(index)).dictionary_encode()
+    encoded = values.take(arrow.from_numpy(index)).dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
     verdicts = judge.verdicts(schema, distinct)
     if verdicts is None:

@@ -90,7 +90,7 @@ def _regex_mask(
     index = np.flatnonzero(rest)
     if index.size:
         test = compiled.search if search else compiled.match
-        encoded = values.take(pa.array(index)).dictionary_encode()
+        encoded = values.take(arrow.from_numpy(index)).dictionary_encode()
         ok = np.array([bool(test(v)) for v in encoded.dictionary.to_pylist()], dtype=bool)
         result[index] = ok[encoded.indices.to_numpy(zero_copy_only=False)]
     return result
@@ -414,7 +414,7 @@ def _read_distinct(state: TableState, j: int, values: pa.Array, check: np.ndarra
         return pa.nulls(n)
     field = _field_reader(state, j)
     reader = field.read
-    encoded = values.take(pa.array(index)).dictionary_encode()
+    encoded = values.take(arrow.from_numpy(index)).dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
     try:
         results = [reader(v) for v in distinct]
@@ -453,7 +453,7 @@ def _read_distinct(state: TableState, j: int, values: pa.Array, check: np.ndarra
         pool = pa.array([None if v is None else str(v) for v in typed_distinct], pa.string())
     full = np.full(n, -1, dtype=np.int64)
     full[index] = positions  # a value that did not parse is None in the pool
-    return pool.take(pa.array(full, mask=full < 0))
+    return pool.take(arrow.from_numpy(full, valid=full >= 0))
 
 
 def _arrow_value(value: Any) -> Any:
@@ -665,10 +665,10 @@ def _check_fk(
             again = np.flatnonzero((at >= 0) & ~found)
             if again.size:
                 if key not in target.pools:
-                    rows = pa.array(target_rows)
+                    rows = arrow.from_numpy(target_rows)
                     target.pools[key] = pc.unique(ref_values.filter(rows).drop_null())
                 pool = target.pools[key]
-                found[again] = mask(pc.is_in(values.take(pa.array(again)), value_set=pool))
+                found[again] = mask(pc.is_in(values.take(arrow.from_numpy(again)), value_set=pool))
         bad = np.flatnonzero(check & ~found)
         shown = {i: [values[i].as_py()] for i in bad.tolist()}
     else:

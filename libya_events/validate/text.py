@@ -35,7 +35,7 @@ def keep(values: pa.Array, rows: np.ndarray) -> pa.Array:
         bits = pa.py_buffer(np.packbits(rows, bitorder="little"))
         _, offsets, data = values.buffers()
         return pa.Array.from_buffers(values.type, len(values), [bits, offsets, data])
-    return pc.if_else(pa.array(rows, pa.bool_()), values, pa.nulls(len(values), values.type))
+    return pc.if_else(arrow.from_numpy(rows), values, pa.nulls(len(values), values.type))
 
 
 def check_file(state: TableState) -> None:
@@ -127,7 +127,7 @@ def _where(rows: np.ndarray, kernel: Callable[[pa.Array], pa.Array], values: pa.
     out = np.zeros(len(values), dtype=bool)
     index = np.flatnonzero(rows)
     if index.size:
-        out[index] = mask(kernel(values.take(pa.array(index))))
+        out[index] = mask(kernel(values.take(arrow.from_numpy(index))))
     return out
 
 
