@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,33 @@ def ensure_package(workdir: Path, n_events: int, seed: int) -> tuple[Path, dict[
     return path, json.loads(written.stdout)["rows"]
 
 
+def run_in_turn(
+    timings: dict[str, Timing], runs: int, label: str, limit: Callable[[str], float]
+) -> None:
+    """``runs`` rounds of each command in turn (A B C A B C ...); a command that takes longer
+    than its ``limit`` in seconds is skipped from then on."""
+    for i in range(runs):
+        for tool, timing in timings.items():
+            if timing.skipped:
+                continue
+            result = run_once(timing.command, timeout=limit(tool))
+            if result is None:
+                timing.skipped = f"skipped: a run took over {limit(tool):.0f} s"
+                continue
+            timing.runs.append(result)
+            print(
+                f"  {label:>9} {tool:<12} run {i + 1}: {result.wall:7.2f} s "
+                f"{result.peak_mb:7.0f} MB exit {result.exit}",
+                file=sys.stderr,
+            )
+
+
+def median_ratio(numerator: Timing, denominator: Timing) -> float | None:
+    """The median of the run-by-run ratios of wall times (runs paired in the order made)."""
+    pairs = [a.wall / b.wall for a, b in zip(numerator.runs, denominator.runs, strict=False)]
+    return statistics.median(pairs) if pairs else None
+
+
 def shipped_package() -> tuple[Path, dict[str, int]]:
     """This checkout's package and its rows per table (a quoted line break is one row)."""
     root = HERE.parent
@@ -170,21 +198,8 @@ def bench_shipped(runs: int) -> dict[str, Any]:
     timings = {tool: Timing(tool, everything[tool]) for tool in ("validate", "frictionless")}
     for timing in timings.values():  # warm-up: page cache
         run_once(timing.command, timeout=60)
-    for i in range(runs):
-        for tool, timing in timings.items():
-            result = run_once(timing.command, timeout=60)
-            if result is None:
-                raise RuntimeError(f"{tool} took over a minute on the shipped package")
-            timing.runs.append(result)
-        print(
-            f"  shipped run {i + 1}: {timings['validate'].runs[-1].wall:.3f} s against "
-            f"{timings['frictionless'].runs[-1].wall:.3f} s",
-            file=sys.stderr,
-        )
-    pairs = [
-        v.wall / f.wall
-        for v, f in zip(timings["validate"].runs, timings["frictionless"].runs, strict=True)
-    ]
+    run_in_turn(timings, runs, SHIPPED, lambda tool: 60.0)
+    ratio = median_ratio(timings["validate"], timings["frictionless"])
     return {
         "n_events": rows.get("events", 0),
         "label": SHIPPED,
@@ -193,7 +208,7 @@ def bench_shipped(runs: int) -> dict[str, Any]:
         "csv_mb": round(size / 2**20, 2),
         "package": str(package),
         "tools": {tool: t.summary() for tool, t in timings.items()},
-        "validate_over_frictionless_median": round(statistics.median(pairs), 3),
+        "validate_over_frictionless_median": None if ratio is None else round(ratio, 3),
         "imports": import_times(everything["validate"]),
     }
 
@@ -247,24 +262,10 @@ def bench_size(
         )
     for tool in ("validate", "load"):  # warm-up: page cache and bytecode
         run_once(timings[tool].command, timeout=600)
-    for i in range(runs):
-        for tool, timing in timings.items():
-            if timing.skipped:
-                continue
-            result = run_once(timing.command, timeout=fl_limit if tool == "frictionless" else 600)
-            if result is None:
-                timing.skipped = f"skipped: a run took over {fl_limit:.0f} s"
-                continue
-            timing.runs.append(result)
-            print(
-                f"  {n_events:>9,} {tool:<12} run {i + 1}: {result.wall:7.2f} s "
-                f"{result.peak_mb:7.0f} MB exit {result.exit}",
-                file=sys.stderr,
-            )
-    pairs = [
-        f.wall / v.wall
-        for f, v in zip(timings["frictionless"].runs, timings["validate"].runs, strict=False)
-    ]
+    run_in_turn(
+        timings, runs, f"{n_events:,}", lambda tool: fl_limit if tool == "frictionless" else 600
+    )
+    ratio = median_ratio(timings["frictionless"], timings["validate"])
     return {
         "n_events": n_events,
         "rows": sum(rows.values()),
@@ -272,7 +273,7 @@ def bench_size(
         "csv_mb": round(size / 2**20, 1),
         "package": str(package),
         "tools": {tool: t.summary() for tool, t in timings.items()},
-        "frictionless_over_validate_median": round(statistics.median(pairs), 1) if pairs else None,
+        "frictionless_over_validate_median": None if ratio is None else round(ratio, 1),
     }
 
 
