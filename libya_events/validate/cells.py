@@ -72,7 +72,7 @@ def _date_value(cell: Any) -> Any:
         return cell
     if not isinstance(cell, str):
         return None
-    if _ISO_DATE.fullmatch(cell):  # what strptime would read, read directly (ten times faster)
+    if _ISO_DATE.fullmatch(cell):  # what strptime would read, read directly (4x faster)
         try:
             return date(int(cell[:4]), int(cell[5:7]), int(cell[8:]))
         except ValueError:
