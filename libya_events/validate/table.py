@@ -57,24 +57,27 @@ def regex_mask(
     A long column is matched once per distinct value (ids repeat: encoding them costs less than
     matching every cell).
     """
+    if len(values) == 0:
+        return np.ones(0, dtype=bool)
+    compiled = re.compile(pattern)  # raises re.error for a pattern Python cannot read
     if len(values) >= _DISTINCT_FROM and pa.types.is_string(values.type):
         encoded = values.dictionary_encode()
-        distinct = _regex_mask(encoded.dictionary, pattern, search, None)
+        distinct = _regex_mask(encoded.dictionary, compiled, search, None)
         at = arrow.positions(encoded.indices)
         result = np.ones(len(values), dtype=bool)  # a null matches
         result[at >= 0] = distinct[at[at >= 0]]
         return result
-    return _regex_mask(values, pattern, search, simple)
+    return _regex_mask(values, compiled, search, simple)
 
 
 def _regex_mask(
-    values: pa.Array, pattern: str, search: bool, simple: np.ndarray | None
+    values: pa.Array, compiled: re.Pattern[str], search: bool, simple: np.ndarray | None
 ) -> np.ndarray:
     n = len(values)
     result = np.ones(n, dtype=bool)
     if n == 0:
         return result
-    compiled = re.compile(pattern)  # raises re.error for a pattern Python cannot read
+    pattern = compiled.pattern
     valid = arrow.valid(values)
     rest = valid.copy()
     try:
