@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from libya_events import _formats
 from libya_events.errors import VersionError
 from libya_events.release import Bump, bump_between
 from libya_events.snapshot import Key, Snapshot, Table, checkout, read_package
 from libya_events.stable_ids import id_text, removals
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = _formats.DIFF
 
 MAJOR, MINOR, PATCH = Bump.MAJOR, Bump.MINOR, Bump.PATCH
 

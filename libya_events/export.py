@@ -31,12 +31,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from libya_events import codebook
+from libya_events import _formats, codebook
 from libya_events.errors import ExportError
 from libya_events.release import citation_cff, citation_text
 from libya_events.snapshot import Snapshot, Table, read_package
 
-FORMATS = ("sqlite", "parquet", "xlsx", "json", "zip")
+FORMATS = _formats.EXPORT
 META_TABLE = "_datapackage"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _ZIP_EXTRAS = ("docs/references.md", "CHANGELOG.md", "README.md", "LICENSE-DATA.md", "LICENSE")

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from libya_events.errors import Code
 from libya_events.report import Finding
+from libya_events.validate import arrow
 from libya_events.validate.text import keep
 
 if TYPE_CHECKING:
@@ -112,8 +113,8 @@ class Table:
 
     def equals(self, column: str, value: str) -> np.ndarray:
         """Where ``column`` holds ``value`` (cells already reported hold nothing)."""
-        hits = pc.fill_null(pc.equal(self.strings(column), value), False)
-        return np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool) & ~self._reported(column)
+        hits = pc.equal(self.strings(column), value)
+        return arrow.mask(hits) & ~self._reported(column)
 
     def lookup(self, column: str, target: Table, target_column: str) -> np.ndarray:
         """``index_in(self.key(column), target.key(target_column))``, from a cached look-up.
@@ -139,7 +140,7 @@ class Table:
         hit = np.flatnonzero(found >= 0)
         stale = hit[target._reported(target_column)[found[hit]]]
         if stale.size:
-            again = self.key(column).take(pa.array(stale))
+            again = self.key(column).take(arrow.from_numpy(stale))
             found[stale] = index_in(again, target.key(target_column))
         return found
 
@@ -191,16 +192,7 @@ def index_in(values: np.ndarray | pa.Array, keys: np.ndarray | pa.Array) -> np.n
     if isinstance(keys, np.ndarray):
         keys = pa.array(keys, pa.string())
     found = pc.index_in(values, value_set=keys, skip_nulls=True)
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def _valid(values: pa.Array) -> np.ndarray:
-    return np.asarray(values.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _mask(values: pa.Array) -> np.ndarray:
-    """A boolean array as a numpy mask (null counts as False)."""
-    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return arrow.positions(found)
 
 
 def _day(d: np.datetime64) -> str:
@@ -265,11 +257,11 @@ def parent_cycles(t: Tables) -> Iterator[Finding]:
     """No event is its own ancestor through parent_event_id."""
     events = t["events"]
     ids, parents = events.key("event_id"), events.key("parent_event_id")
-    valid = events.ok & _valid(ids)
+    valid = events.ok & arrow.valid(ids)
     # Where an id repeats, its last row stands for it (as in a dict built row by row).
-    linked = np.flatnonzero(valid & _valid(parents))
-    children = ids.take(pa.array(linked)).to_pylist()
-    parent_of = dict(zip(children, parents.take(pa.array(linked)).to_pylist(), strict=True))
+    linked = np.flatnonzero(valid & arrow.valid(parents))
+    children = ids.take(arrow.from_numpy(linked)).to_pylist()
+    parent_of = dict(zip(children, parents.take(arrow.from_numpy(linked)).to_pylist(), strict=True))
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     for start in parent_of:
@@ -286,8 +278,8 @@ def parent_cycles(t: Tables) -> Iterator[Finding]:
     if not cycles:
         return
     members = pa.array(sorted({e for cycle in cycles for e in cycle}), pa.string())
-    rows = np.flatnonzero(valid & _mask(pc.is_in(ids, value_set=members)))
-    row_of = dict(zip(ids.take(pa.array(rows)).to_pylist(), rows.tolist(), strict=True))
+    rows = np.flatnonzero(valid & arrow.mask(pc.is_in(ids, value_set=members)))
+    row_of = dict(zip(ids.take(arrow.from_numpy(rows)).to_pylist(), rows.tolist(), strict=True))
     for cycle in cycles:
         first = min(cycle, key=lambda e: row_of.get(e, 1 << 62))
         k = cycle.index(first)
@@ -550,8 +542,8 @@ def acting_affiliations(t: Tables) -> Iterator[Finding]:
     a = ea.lookup("affiliation_id", aff, "affiliation_id")
     has = (a >= 0) & ea.ok
     a_safe = np.where(has, a, 0)
-    owners = aff.key("actor_id").take(pa.array(a_safe))
-    other = has & _mask(pc.not_equal(owners, ea.key("actor_id")))
+    owners = aff.key("actor_id").take(arrow.from_numpy(a_safe))
+    other = has & arrow.mask(pc.not_equal(owners, ea.key("actor_id")))
     for i in np.flatnonzero(other).tolist():
         yield ea.at(
             i,
@@ -682,7 +674,7 @@ def orphans(t: Tables) -> Iterator[Finding]:
             pc.is_in(ids, value_set=_referenced(t, name, column)).to_numpy(zero_copy_only=False),
             dtype=bool,
         )
-        present = np.asarray(ids.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        present = arrow.valid(ids)
         for i in np.flatnonzero(present & ~used & table.ok).tolist():
             yield table.at(i, code, column, ids[i].as_py())
 

@@ -84,15 +84,47 @@ def removals(old: Snapshot, new: Snapshot) -> list[Removal]:
 def reused(snapshot: Snapshot) -> list[tuple[str, str, int | None]]:
     """(table, id, line in that table's CSV) of every retired id that is back in its table."""
     out = []
+    first_lines: dict[str, dict[str, int | None]] = {}  # table -> id -> its first line
     for table_name, rid in sorted(retired(snapshot)):
         table = snapshot.tables.get(table_name)
         if table is None or not table.primary_key:
             continue
-        for row, line in zip(table.rows, table.lines, strict=True):
-            if id_text(table.key(row)) == rid:
-                out.append((table_name, rid, line))
-                break
+        if table_name not in first_lines:
+            lines = first_lines[table_name] = {}
+            for row, line in zip(table.rows, table.lines, strict=True):
+                lines.setdefault(id_text(table.key(row)), line)
+        if rid in first_lines[table_name]:
+            out.append((table_name, rid, first_lines[table_name][rid]))
     return out
+
+
+class Resolver:
+    """`resolve` for many ids of one snapshot: its retired records and the ids present in each
+    table are gathered once, not once per id."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self.records = retired(snapshot)
+        self._present: dict[str, set[str]] = {}
+
+    def present(self, table: str) -> set[str]:
+        """The ids of the rows of ``table``."""
+        if table not in self._present:
+            target = self.snapshot.tables.get(table)
+            rows = target.rows if target is not None else []
+            self._present[table] = {id_text(target.key(r)) for r in rows}  # type: ignore[union-attr]
+        return self._present[table]
+
+    def __call__(self, table: str, rid: str) -> str | None:
+        present = self.present(table)
+        seen: set[str] = set()
+        while rid not in present:
+            record = self.records.get((table, rid))
+            if record is None or not record.get("replaced_by") or rid in seen:
+                return None
+            seen.add(rid)
+            rid = record["replaced_by"]
+        return rid
 
 
 def resolve(snapshot: Snapshot, table: str, rid: str) -> str | None:
@@ -100,14 +132,4 @@ def resolve(snapshot: Snapshot, table: str, rid: str) -> str | None:
 
     None when the id was withdrawn without a successor, or was never known.
     """
-    records = retired(snapshot)
-    target = snapshot.tables.get(table)
-    present = {id_text(target.key(r)) for r in target.rows} if target is not None else set()
-    seen: set[str] = set()
-    while rid not in present:
-        record = records.get((table, rid))
-        if record is None or not record.get("replaced_by") or rid in seen:
-            return None
-        seen.add(rid)
-        rid = record["replaced_by"]
-    return rid
+    return Resolver(snapshot)(table, rid)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,7 +23,7 @@ from fixtures.packages import (
     write_json,
 )
 
-from libya_events.validate import validate
+from libya_events.validate import table, validate
 from libya_events.validate.files import Dialect, _read_exact, _read_fast, read_sheet
 from libya_events.validate.table import regex_mask
 
@@ -327,6 +328,17 @@ def test_patterns_match_as_python_re_does(
     values: list[str | None], pattern: str, expected: list[bool]
 ) -> None:
     assert regex_mask(pa.array(values, pa.string()), pattern).tolist() == expected
+
+
+@pytest.mark.parametrize("search", [False, True])
+def test_a_long_column_is_matched_per_distinct_value_with_the_same_result(search: bool) -> None:
+    cases = ["abc", "ab-c", "Abc", None, "abc\n", "\u0663", "a1", "", "é-x"]
+    values = [cases[i % len(cases)] for i in range(table._DISTINCT_FROM + 7)]
+    pattern = "^[a-z0-9]+(-[a-z0-9]+)*$|\\d"
+    expected = [
+        True if v is None else bool((re.search if search else re.match)(pattern, v)) for v in values
+    ]
+    assert regex_mask(pa.array(values, pa.string()), pattern, search=search).tolist() == expected
 
 
 def test_last_line_helper_counts_physical_lines(pkg: Path) -> None:

@@ -14,8 +14,6 @@ that fails unexpectedly becomes an ``internal-error`` finding and the others sti
 
 from __future__ import annotations
 
-import functools
-import json
 import os
 import re
 import stat
@@ -203,18 +201,8 @@ def _read(state: TableState, cell_limit: int) -> None:
     text.check_cells(state, strings, cell_limit)
 
 
-@functools.lru_cache(maxsize=64)
-def _frictionless_schema(text: str) -> Any:
-    from frictionless import Schema
-
-    schema = json.loads(text)
-    package.strip_profiles(schema)
-    return Schema.from_descriptor(schema)
-
-
 def _check_table(state: TableState) -> None:
-    schema = _frictionless_schema(json.dumps(state.spec.schema, sort_keys=True))
-    table.check_fields(state, schema)
+    table.check_fields(state)
     table.check_keys(state)
 
 

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from libya_events.errors import Code
 from libya_events.report import Finding
+from libya_events.validate import arrow
 from libya_events.validate.files import Dialect, Sheet
 
 
@@ -112,11 +113,10 @@ class TableState:
             assert sheet is not None
             values = sheet.columns[column]
             markers = self.spec.missing_values
-            if markers == [""]:
-                empty = pc.equal(pc.binary_length(values), 0)
+            if markers == [""] and pa.types.is_string(values.type):
+                found = (arrow.byte_lengths(values) == 0) & arrow.valid(values)
             else:
-                empty = pc.is_in(values, value_set=pa.array(markers, pa.string()))
-            found = np.asarray(pc.fill_null(empty, False).to_numpy(zero_copy_only=False), bool)
+                found = arrow.mask(pc.is_in(values, value_set=pa.array(markers, pa.string())))
             self.cache[key] = found | (sheet.ncells <= column)
         return self.cache[key]
 
@@ -125,8 +125,7 @@ class TableState:
         key = ("printable", column)
         if key not in self.cache:
             assert self.sheet is not None
-            found = pc.fill_null(pc.ascii_is_printable(self.sheet.columns[column]), False)
-            self.cache[key] = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+            self.cache[key] = arrow.mask(pc.ascii_is_printable(self.sheet.columns[column]))
         return self.cache[key]
 
     # -- claims --------------------------------------------------------------------------------

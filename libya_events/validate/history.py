@@ -22,7 +22,8 @@ from libya_events.errors import Code, PackageReadError, VersionError
 from libya_events.release import Bump, Version
 from libya_events.report import Finding
 from libya_events.snapshot import Snapshot, Table, checkout, read_package
-from libya_events.stable_ids import RETIRED_TABLE, cover, removals, resolve, retired, reused
+from libya_events.stable_ids import RETIRED_TABLE, Resolver, cover, removals, retired, reused
+from libya_events.validate import arrow
 
 if TYPE_CHECKING:
     from libya_events.validate.context import TableState
@@ -122,7 +123,7 @@ def _rows_by_id(name: str, resource: dict, state: TableState, ids: set[str]) -> 
     parts = [sheet.columns[labels.index(k)] if k in labels else empty for k in table.primary_key]
     keys = pc.binary_join_element_wise(*parts, "/") if parts else empty
     found = pc.is_in(keys, value_set=pa.array(sorted(ids), pa.string()))
-    hits = np.flatnonzero(np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False)))
+    hits = np.flatnonzero(arrow.mask(found))
     rows = [
         {label: sheet.columns[j][i].as_py() for j, label in enumerate(labels)}
         for i in hits.tolist()
@@ -205,12 +206,13 @@ def _retired_checks(new: Snapshot, old: Snapshot | None) -> list[Finding]:
             )
         )
 
+    resolve = Resolver(new)
     for row, line in zip(table.rows, table.lines, strict=True):
         name, rid = row.get("table", ""), row.get("id", "")
         lines[(name, rid)] = line
         if name not in names:
             invalid(line, "table", name, f"table {name!r} is not a table of this package")
-        elif row.get("replaced_by") and resolve(new, name, row["replaced_by"]) is None:
+        elif row.get("replaced_by") and resolve(name, row["replaced_by"]) is None:
             invalid(
                 line,
                 "replaced_by",

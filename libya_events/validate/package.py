@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from libya_events._paths import DESCRIPTOR, packaged_root
 from libya_events.errors import Code
 from libya_events.report import Finding
+from libya_events.validate import plain
 from libya_events.validate.context import TableSpec
 from libya_events.validate.files import Dialect
 
@@ -422,10 +423,13 @@ def _record_schema(root: Path, spec: TableSpec, findings: list[Finding]) -> None
 @functools.lru_cache(maxsize=64)
 def _json_schema_problem(text: str) -> str | None:
     """Why a JSON Schema (as JSON text) is not valid against its meta-schema, or None."""
+    schema = json.loads(text)
+    if plain.json_schema(schema):
+        return None
+
     from jsonschema import SchemaError
     from jsonschema.validators import validator_for
 
-    schema = json.loads(text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # an unknown $schema is a warning in jsonschema
@@ -462,9 +466,10 @@ def _check_foreign_tables(out: PackageLoad) -> None:
 
 def frictionless_check(out: PackageLoad) -> list[Finding]:
     """The descriptor, Table Schemas and dialects checked by frictionless, handed over inline
-    (schemas and dialects read by us, unknown profiles removed), so it reads nothing itself."""
-    from frictionless import Dialect as FlDialect
+    (schemas and dialects read by us, unknown profiles removed), so it reads nothing itself.
 
+    A part in a shape frictionless is sure to accept (`plain`) is not handed over: frictionless
+    is imported only for a part it may have something to say about."""
     findings: list[Finding] = []
     seen: set[str] = set()
     descriptor = copy.deepcopy(out.descriptor)
@@ -488,7 +493,9 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
             for fk in fks if isinstance(fks, list) else []:
                 if isinstance(fk, dict) and isinstance(fk.get("reference"), dict):
                     fk["reference"].pop("package", None)
-            notes = list(_schema_notes(json.dumps(schema, sort_keys=True)))
+            notes = (
+                [] if plain.schema(schema) else _schema_notes(json.dumps(schema, sort_keys=True))
+            )
             for note in notes:
                 seen.add(note)
                 findings.append(
@@ -507,7 +514,8 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
             resource.pop("dialect", None)
         elif isinstance(dialect, dict):
             strip_profiles(dialect)
-            for note in _guarded_notes(lambda d=dialect: FlDialect.validate_descriptor(d)):
+            notes = [] if plain.dialect(dialect) else _dialect_notes(json.dumps(dialect))
+            for note in notes:
                 seen.add(note)
                 findings.append(
                     Finding.make(
@@ -517,7 +525,9 @@ def frictionless_check(out: PackageLoad) -> list[Finding]:
         resources.append(resource)
     descriptor["resources"] = resources or [{"name": "none", "path": "none.csv"}]
     root = str(out.root) if out.root else None
-    for note in _package_notes(json.dumps(descriptor, sort_keys=True), root):
+    plainly = plain.package(descriptor)
+    notes = [] if plainly else _package_notes(json.dumps(descriptor, sort_keys=True), root)
+    for note in notes:
         if note not in seen:
             seen.add(note)
             findings.append(Finding.make(Code.DESCRIPTOR_INVALID, path=DESCRIPTOR, note=note))
@@ -538,6 +548,14 @@ def _schema_notes(text: str) -> tuple[str, ...]:
     from frictionless import Schema
 
     return _guarded_notes(lambda: Schema.validate_descriptor(json.loads(text)))
+
+
+@functools.lru_cache(maxsize=64)
+def _dialect_notes(text: str) -> tuple[str, ...]:
+    """frictionless's findings on a CSV dialect (as JSON text)."""
+    from frictionless import Dialect
+
+    return _guarded_notes(lambda: Dialect.validate_descriptor(json.loads(text)))
 
 
 def _guarded_notes(check: Any) -> tuple[str, ...]:

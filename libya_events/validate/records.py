@@ -24,9 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate import arrow, judge
+from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
 from libya_events.validate.table import regex_mask
-from libya_events.validate.text import keep, mask
+from libya_events.validate.text import keep
 
 _NUMERIC = {"number", "integer", "boolean", "year"}
 _VECTOR_KEYWORDS = {
@@ -77,7 +79,7 @@ class _Records:
         field = self.fields.get(name, {})
         typed = state.typed.get(name)
         raw = state.sheet.columns[state.columns[name]]  # type: ignore[union-attr]
-        present = pa.array(state.present[name])
+        present = arrow.from_numpy(state.present[name])
         numeric = typed is not None and (
             pa.types.is_floating(typed.type)
             or pa.types.is_integer(typed.type)
@@ -256,9 +258,13 @@ def _outcome_distinct(values: pa.Array, schema: Any, check: np.ndarray) -> np.nd
     index = np.flatnonzero(check)
     if index.size == 0:
         return ok
-    validator = _validator(schema)
-    encoded = values.take(pa.array(index)).dictionary_encode()
-    verdict = np.array([validator.is_valid(v) for v in encoded.dictionary.to_pylist()], bool)
+    encoded = values.take(arrow.from_numpy(index)).dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    verdicts = judge.verdicts(schema, distinct)
+    if verdicts is None:
+        validator = _validator(schema)
+        verdicts = [validator.is_valid(v) for v in distinct]
+    verdict = np.array(verdicts, dtype=bool)
     ok[index] = verdict[encoded.indices.to_numpy(zero_copy_only=False)]
     return ok
 
@@ -319,13 +325,16 @@ def _check_rule(
         groups = [(idx[f], m) for f, m in zip(first, members, strict=True)]
     else:
         groups = [(i, np.array([i])) for i in np.flatnonzero(check).tolist()]
-    validator = _validator(rule)
+    validator = None  # jsonschema, for a rule it alone can judge or a record that breaks it
     for representative, members in groups:
         record = {
             n: records.value(n, int(representative))
             for n in known
             if state.present[n][representative]
         }
+        if judge.verdict(rule, record):
+            continue
+        validator = validator or _validator(rule)
         errors = list(validator.iter_errors(record))
         if not errors:
             continue

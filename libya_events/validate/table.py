@@ -10,8 +10,11 @@ the same rows are flagged for the same faults. Where frictionless reports one fa
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,8 +23,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate import arrow, cells
+from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
-from libya_events.validate.text import keep, mask
+from libya_events.validate.text import keep
 
 _FAST_STRING_CONSTRAINTS = {"required", "unique", "pattern", "enum", "minLength", "maxLength"}
 _TYPE_NAMES = {
@@ -37,6 +42,10 @@ _TYPE_NAMES = {
 # -- helpers shared with the record layer ----------------------------------------------------------
 
 
+#: From this many cells on, a pattern is matched against the distinct values only.
+_DISTINCT_FROM = 10_000
+
+
 def regex_mask(
     values: pa.Array, pattern: str, *, search: bool = False, simple: np.ndarray | None = None
 ) -> np.ndarray:
@@ -45,13 +54,31 @@ def regex_mask(
     Cells of printable ASCII go to RE2 (linear time, vectorised), anchored to behave as
     ``re.match``; for them the two engines agree. Any other cell, or every cell when RE2 cannot
     compile the pattern, is matched by Python's ``re``, once per distinct value. Nulls match.
+    A long column is matched once per distinct value (ids repeat: encoding them costs less than
+    matching every cell).
     """
+    if len(values) == 0:
+        return np.ones(0, dtype=bool)
+    compiled = re.compile(pattern)  # raises re.error for a pattern Python cannot read
+    if len(values) >= _DISTINCT_FROM and pa.types.is_string(values.type):
+        encoded = values.dictionary_encode()
+        distinct = _regex_mask(encoded.dictionary, compiled, search, None)
+        at = arrow.positions(encoded.indices)
+        result = np.ones(len(values), dtype=bool)  # a null matches
+        result[at >= 0] = distinct[at[at >= 0]]
+        return result
+    return _regex_mask(values, compiled, search, simple)
+
+
+def _regex_mask(
+    values: pa.Array, compiled: re.Pattern[str], search: bool, simple: np.ndarray | None
+) -> np.ndarray:
     n = len(values)
     result = np.ones(n, dtype=bool)
     if n == 0:
         return result
-    compiled = re.compile(pattern)
-    valid = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    pattern = compiled.pattern
+    valid = arrow.valid(values)
     rest = valid.copy()
     try:
         fast = mask(pc.match_substring_regex(values, pattern if search else f"^(?:{pattern})"))
@@ -66,7 +93,7 @@ def regex_mask(
     index = np.flatnonzero(rest)
     if index.size:
         test = compiled.search if search else compiled.match
-        encoded = values.take(pa.array(index)).dictionary_encode()
+        encoded = values.take(arrow.from_numpy(index)).dictionary_encode()
         ok = np.array([bool(test(v)) for v in encoded.dictionary.to_pylist()], dtype=bool)
         result[index] = ok[encoded.indices.to_numpy(zero_copy_only=False)]
     return result
@@ -77,7 +104,7 @@ def codes(values: pa.Array) -> np.ndarray:
     if len(values) == 0:
         return np.zeros(0, dtype=np.int64)
     indices = values.dictionary_encode().indices
-    return np.asarray(pc.fill_null(indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return arrow.positions(indices)
 
 
 def repeats(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -203,16 +230,16 @@ def check_rows(state: TableState) -> None:
         state.add(Code.BLANK_ROW, index)
     state.claim_rows(blank)
     free &= ~blank
-    for index, cells in sorted(sheet.extras.items()):
+    for index, extra in sorted(sheet.extras.items()):
         if free[index]:
-            count = width + len(cells)
+            count = width + len(extra)
             state.add(
                 Code.EXTRA_CELL,
                 index,
                 field=None,
-                value=cells[0],
+                value=extra[0],
                 count=count,
-                extra=len(cells),
+                extra=len(extra),
                 expected=width,
             )
     short = np.flatnonzero((sheet.ncells < width) & free)
@@ -232,11 +259,11 @@ def check_rows(state: TableState) -> None:
 # -- types and constraints -------------------------------------------------------------------
 
 
-def check_fields(state: TableState, schema: Any) -> None:
+def check_fields(state: TableState) -> None:
     """Types and per-cell constraints of each field; fills ``state.typed`` and ``state.present``.
 
-    ``schema`` is the frictionless Schema built from the Table Schema: its cell readers are the
-    reference for anything the vectorised string path does not cover.
+    Anything the vectorised string path does not cover is read once per distinct value by
+    frictionless's cell reader for the field (`cells.reader`'s copy of it where there is one).
     """
     sheet, spec = state.sheet, state.spec
     assert sheet is not None
@@ -265,7 +292,7 @@ def check_fields(state: TableState, schema: Any) -> None:
             _string_constraints(state, j, values, present & rows_free, constraints)
         else:
             try:
-                typed = _read_distinct(state, j, values, present & rows_free, schema.fields[j])
+                typed = _read_distinct(state, j, values, present & rows_free)
             except _Unusable as exc:
                 state.add(
                     Code.DESCRIPTOR_INVALID,
@@ -346,16 +373,51 @@ class _Unusable(Exception):
     """frictionless accepted a field's definition but fails when it reads a cell with it."""
 
 
-def _read_distinct(
-    state: TableState, j: int, values: pa.Array, check: np.ndarray, field: Any
-) -> pa.Array:
-    """Parse and check each distinct value with frictionless's own cell reader; typed result."""
+@dataclass(frozen=True)
+class _Field:
+    """What reading a field's cells needs: its cell reader, type, format and constraints."""
+
+    read: cells.CellReader
+    type: str
+    format: str
+    constraints: dict[str, Any]
+
+
+def _field_reader(state: TableState, j: int) -> _Field:
+    """The cell reader of field ``j``: a copy of frictionless's (`cells.reader`) where there is
+    one, else frictionless's own (frictionless is imported only then)."""
+    field = state.spec.fields[j]
+    missing = state.spec.schema.get("missingValues", [""]) if state.spec.schema else [""]
+    if isinstance(missing, list) and all(isinstance(v, str) for v in missing):
+        read = cells.reader(field, missing)
+        if read is not None:
+            constraints = field.get("constraints") or {}
+            ftype, fmt = field.get("type", "string"), field.get("format", "default")
+            return _Field(read, ftype, fmt, constraints)
+    theirs = _frictionless_schema(json.dumps(state.spec.schema, sort_keys=True)).fields[j]
+    return _Field(theirs.create_cell_reader(), theirs.type, theirs.format, theirs.constraints)
+
+
+@functools.lru_cache(maxsize=64)
+def _frictionless_schema(text: str) -> Any:
+    from frictionless import Schema
+
+    from libya_events.validate.package import strip_profiles
+
+    schema = json.loads(text)
+    strip_profiles(schema)
+    return Schema.from_descriptor(schema)
+
+
+def _read_distinct(state: TableState, j: int, values: pa.Array, check: np.ndarray) -> pa.Array:
+    """Parse and check each distinct value with the field's cell reader; typed result."""
     n = len(values)
     index = np.flatnonzero(check)
     if index.size == 0:
         return pa.nulls(n)
-    reader = field.create_cell_reader()
-    encoded = values.take(pa.array(index)).dictionary_encode()
+    field = _field_reader(state, j)
+    reader = field.read
+    encoded = values.take(arrow.from_numpy(index)).dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
     try:
         results = [reader(v) for v in distinct]
@@ -394,7 +456,7 @@ def _read_distinct(
         pool = pa.array([None if v is None else str(v) for v in typed_distinct], pa.string())
     full = np.full(n, -1, dtype=np.int64)
     full[index] = positions  # a value that did not parse is None in the pool
-    return pool.take(pa.array(full, mask=full < 0))
+    return pool.take(arrow.from_numpy(full, valid=full >= 0))
 
 
 def _arrow_value(value: Any) -> Any:
@@ -541,17 +603,30 @@ def _shared_lookups(tables: dict[str, TableState], target: TableState, ref_field
     ).dictionary_encode()
     if encoded.num_chunks != len(sources) + 1:
         return  # an empty column dropped a chunk: each key is looked up on its own
-    codes = [
-        np.asarray(pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-        for c in encoded.chunks
-    ]
+    codes = [arrow.positions(c.indices) for c in encoded.chunks]
     size = max(int(c.max(initial=-1)) for c in codes) + 1
     first = np.full(size + 1, -1, dtype=np.int64)  # first[-1]: an empty cell matches nothing
-    seen, rows = np.unique(codes[0], return_index=True)
-    keep = seen >= 0
-    first[seen[keep]] = rows[keep]
+    seen, rows = _first_rows(codes[0])
+    first[seen] = rows
     for (state, field), found in zip(sources, codes[1:], strict=True):
         state.lookups[(field, target.spec.name, ref_field)] = first[found]
+
+
+def _first_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each code >= 0, the row where it first occurs).
+
+    Dictionary encoding numbers values in the order they first occur, so a code's first row is
+    where the running maximum of the codes rises: one pass instead of a sort. Checked, and
+    sorted after all if the codes ever come in another order.
+    """
+    if codes.size == 0:
+        return codes, codes
+    rows = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    seen = codes[rows]
+    if np.array_equal(seen, np.arange(len(seen))):
+        return seen, rows
+    seen, rows = np.unique(codes, return_index=True)
+    return seen[seen >= 0], rows[seen >= 0]
 
 
 def _check_fk(
@@ -571,7 +646,7 @@ def _check_fk(
     target_rows = target.free()
     if len(fields) == 1:
         values, ref_values = local[0], remote[0]
-        present = ~np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        present = arrow.valid(values)
         check = present & free
         if not check.any():
             return
@@ -584,7 +659,7 @@ def _check_fk(
                 _shared_lookups(tables, target, key)
             if shared not in state.lookups:
                 first = pc.index_in(values, value_set=ref_values, skip_nulls=True)
-                at = np.asarray(pc.fill_null(first, -1).to_numpy(zero_copy_only=False), np.int64)
+                at = arrow.positions(first)
                 state.lookups[shared] = at
             at = state.lookups[shared]
             found = at >= 0
@@ -593,10 +668,10 @@ def _check_fk(
             again = np.flatnonzero((at >= 0) & ~found)
             if again.size:
                 if key not in target.pools:
-                    rows = pa.array(target_rows)
+                    rows = arrow.from_numpy(target_rows)
                     target.pools[key] = pc.unique(ref_values.filter(rows).drop_null())
                 pool = target.pools[key]
-                found[again] = mask(pc.is_in(values.take(pa.array(again)), value_set=pool))
+                found[again] = mask(pc.is_in(values.take(arrow.from_numpy(again)), value_set=pool))
         bad = np.flatnonzero(check & ~found)
         shown = {i: [values[i].as_py()] for i in bad.tolist()}
     else:

@@ -14,17 +14,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libya_events.errors import Code
+from libya_events.validate import arrow
+from libya_events.validate.arrow import mask
 from libya_events.validate.context import TableState
 
 #: The largest cell accepted, in bytes.
 CELL_LIMIT = 1_000_000
 _CONTROL = r"[\x00-\x09\x0b-\x1f\x7f-\x9f]"
 _FORMULA = ["=", "+", "-", "@"]
-
-
-def mask(array: pa.Array) -> np.ndarray:
-    """A pyarrow boolean array as a numpy bool mask (null counts as False)."""
-    return np.asarray(pc.fill_null(array, False).to_numpy(zero_copy_only=False), dtype=bool)
+_FORMULA_BYTES = [ord(c) for c in _FORMULA]
+_SPACE = ord(" ")
 
 
 def keep(values: pa.Array, rows: np.ndarray) -> pa.Array:
@@ -36,7 +35,7 @@ def keep(values: pa.Array, rows: np.ndarray) -> pa.Array:
         bits = pa.py_buffer(np.packbits(rows, bitorder="little"))
         _, offsets, data = values.buffers()
         return pa.Array.from_buffers(values.type, len(values), [bits, offsets, data])
-    return pc.if_else(pa.array(rows, pa.bool_()), values, pa.nulls(len(values), values.type))
+    return pc.if_else(arrow.from_numpy(rows), values, pa.nulls(len(values), values.type))
 
 
 def check_file(state: TableState) -> None:
@@ -94,11 +93,10 @@ def check_cells(
             (Code.NUL_BYTE, nul, {}),
             (Code.CONTROL_CHARACTER, odd, {}),
         ]
+        first, last = arrow.edge_bytes(values)  # the characters checked here are ASCII
         if string_columns is None or column in string_columns:
-            first = pc.utf8_slice_codeunits(values, 0, 1)
-            formula = mask(pc.is_in(first, value_set=pa.array(_FORMULA, pa.string())))
-            checks.append((Code.FORMULA_PREFIX, formula, {}))
-        spaced = mask(pc.starts_with(values, " ")) | mask(pc.ends_with(values, " "))
+            checks.append((Code.FORMULA_PREFIX, np.isin(first, _FORMULA_BYTES), {}))
+        spaced = (first == _SPACE) | (last == _SPACE)
         spaced |= _where(other, lambda sub: pc.not_equal(sub, pc.utf8_trim_whitespace(sub)), values)
         checks.append((Code.WHITESPACE, spaced, {}))
         if other.any():
@@ -118,14 +116,9 @@ def check_cells(
 
 
 def _longer_than(values: pa.Array, limit: int) -> np.ndarray:
-    """Cells of more than ``limit`` bytes. The offsets of a string array bound every cell's
-    length, so most columns need no kernel at all."""
-    if pa.types.is_string(values.type) and len(values):
-        offsets = np.frombuffer(
-            values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4
-        )
-        if int(np.diff(offsets).max()) <= limit:
-            return np.zeros(len(values), dtype=bool)
+    """Cells of more than ``limit`` bytes (a string array's offsets give the lengths)."""
+    if pa.types.is_string(values.type):
+        return arrow.byte_lengths(values) > limit
     return mask(pc.greater(pc.binary_length(values), limit))
 
 
@@ -134,7 +127,7 @@ def _where(rows: np.ndarray, kernel: Callable[[pa.Array], pa.Array], values: pa.
     out = np.zeros(len(values), dtype=bool)
     index = np.flatnonzero(rows)
     if index.size:
-        out[index] = mask(kernel(values.take(pa.array(index))))
+        out[index] = mask(kernel(values.take(arrow.from_numpy(index))))
     return out
 
 
