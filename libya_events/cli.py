@@ -111,12 +111,17 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         "don't use Python. DEST is a file (a directory for parquet).",
     )
     p.add_argument("--format", choices=_formats.EXPORT, required=True, help="what to write")
-    p.add_argument("dest", metavar="DEST", help="where to write it")
+    _destination_arguments(p, "where to write it")
+    p.set_defaults(func=_run_export)
+
+
+def _destination_arguments(p: argparse.ArgumentParser, dest_help: str) -> None:
+    """DEST, --package and --force, as every command that writes the package somewhere takes."""
+    p.add_argument("dest", metavar="DEST", help=dest_help)
     p.add_argument(
         "--package", metavar="PATH", default=None, help="the package (default: the shipped one)"
     )
     p.add_argument("--force", action="store_true", help="replace DEST if it exists")
-    p.set_defaults(func=_run_export)
 
 
 def _run_export(args: argparse.Namespace) -> int:
@@ -232,11 +237,7 @@ def _add_site(sub: argparse._SubParsersAction) -> None:
         "another host. A package that does not validate is refused. Needs "
         "pip install 'libya-events[site]'.",
     )
-    p.add_argument("dest", metavar="DEST", help="the directory to write")
-    p.add_argument(
-        "--package", metavar="PATH", default=None, help="the package (default: the shipped one)"
-    )
-    p.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    _destination_arguments(p, "the directory to write")
     p.set_defaults(func=_run_site)
 
 
