@@ -390,3 +390,21 @@ def test_an_actor_shows_its_native_name_beside_the_english_one(site: Path, ds: l
             ), actor_id
     haftar = (site / "actors.html").read_text(encoding="utf-8")
     assert '<span class="native" lang="ar" dir="auto">خليفة حفتر</span>' in haftar
+
+
+def test_the_coverage_page_shows_the_release_figures_of_the_codebook(site: Path) -> None:
+    from libya_events.coverage import coverage
+    from libya_events.snapshot import read_package
+
+    release = coverage(read_package(ROOT))
+    html = (site / "coverage.html").read_text(encoding="utf-8")
+    share = f"{100 * release.corroborated_share:.0f}%"
+    assert (
+        f"{release.events} events from {release.first_date} to {release.last_date}. "
+        f"{len(release.corroborated)} ({share}) cite two or more distinct publishers, "
+        f"{len(release.single_source)} rest on one."
+    ) in html
+    single = html[html.index("<h3>Single-source events</h3>") : html.index("<h3>Recorded")]
+    assert re.findall(r'href="events/([^"]+)\.html"', single) == sorted(release.single_source)
+    disputed = html[html.index("<h3>Recorded disagreements</h3>") : html.index("</section>")]
+    assert re.findall(r'href="events/([^"]+)\.html"', disputed) == sorted(release.disagreements)

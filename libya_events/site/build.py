@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from libya_events.coverage import coverage
 from libya_events.errors import SiteError
 from libya_events.names import LETTER_FOLDS
 
@@ -714,8 +715,9 @@ class Site:
         return None
 
     def coverage(self) -> dict[str, Any]:
-        """Counts of every vocabulary field's values, events per year, and how complete the
-        optional fields are: all read from the schemas and rows."""
+        """The release's coverage figures (libya_events.coverage, as in the codebook), counts of
+        every vocabulary field's values, events per year, and how complete the optional fields
+        are: all read from the schemas and rows."""
         vocabularies = []
         for table in self.rows:
             for f in self.fields(table):
@@ -734,9 +736,11 @@ class Site:
                         "empty": seen.get(None, 0),
                     }
                 )
-        years = Counter(
-            r["start_date"].year for r in self.rows["events"] if r.get("start_date") is not None
-        )
+        release = coverage(self.snapshot)
+        years: Counter[str] = Counter()
+        for month, n in release.events_per_month.items():
+            if month != "undated":
+                years[month[:4]] += n
         filled = []
         for table, rows in self.rows.items():
             for f in self.fields(table):
@@ -749,7 +753,8 @@ class Site:
             "title": "Coverage",
             "vocabularies": vocabularies,
             "years": sorted(years.items()),
-            "undated": sum(r.get("start_date") is None for r in self.rows["events"]),
+            "undated": release.events_per_month.get("undated", 0),
+            "release": release,
             "filled": filled,
         }
 
