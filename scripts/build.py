@@ -89,9 +89,10 @@ def outputs() -> dict[Path, str]:
         name = resource["name"]
         table_schema = json.loads((ROOT / resource["schema"]).read_text(encoding="utf-8"))
         out[ROOT / "schemas" / f"{name}.record.json"] = render(record_schema(name, table_schema))
-    out[ROOT / "docs" / "codebook.md"] = codebook.render(read_package(ROOT))
+    snapshot = read_package(ROOT)
+    out[ROOT / "docs" / "codebook.md"] = codebook.render(snapshot)
     out[ROOT / "CITATION.cff"] = citation_cff(package)
-    out[ROOT / ".github" / "ISSUE_TEMPLATE" / "add-event.yml"] = issue_form(read_package(ROOT))
+    out[ROOT / ".github" / "ISSUE_TEMPLATE" / "add-event.yml"] = issue_form(snapshot)
     return out
 
 
